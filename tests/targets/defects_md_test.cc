@@ -34,9 +34,9 @@ TEST(DefectsMd, MatchesTheTable)
 
 TEST(DefectsMd, EveryDefectHasAKnownClassAndUniqueSwitch)
 {
-    const std::set<std::string> classes = {"leak",      "growth", "stack-overflow",
-                                           "stack-budget", "hang", "heap-use-after-free",
-                                           "data-race", "invariant"};
+    const std::set<std::string> classes = {"leak",         "growth",   "stack-overflow",
+                                           "stack-budget", "hang",     "heap-use-after-free",
+                                           "data-race",    "invariant"};
     size_t n = 0;
     const tg_defect *d = tg_defects(&n);
     std::set<std::string> macros, ids;

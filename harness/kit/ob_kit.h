@@ -1,0 +1,227 @@
+/*
+** ob_kit.h: the ouroboros harness kit, its one public header.
+**
+** A harness describes the code under test with an ob_target (its operations, per-input
+** setup/teardown, optional collect/check and gauges). The kit decodes any byte string
+** into an ob_program over those operations (logical threads x operations x schedule),
+** prints and assembles programs as readable text, and runs them on a deterministic fiber
+** executor or a real thread pool, with allocation failures injected where the program
+** says.
+**
+** Invariants of a decoded program:
+** - decoding is total: every byte string (including empty) is a valid program;
+** - a handle argument names a slot made by an operation decoded earlier, so it refers to
+**   an object that exists at that point of the program text (an interleaving may still
+**   reach it first: such an operation is skipped, never called with a missing object);
+** - program -> text -> bytes -> program is the identity.
+*/
+#ifndef OB_KIT_H
+#define OB_KIT_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum {
+    OB_MAX_ARGS = 4,
+    OB_MAX_SLOTS = 64,      /* handles h0..h63 */
+    OB_MAX_INSTS = 256,     /* operations per program, all threads together */
+    OB_MAX_SCHEDULE = 32,   /* schedule bytes per program */
+    OB_MAX_BYTES_ARG = 255, /* longest byte-string argument */
+    OB_PROGRAM_THREADS = 8, /* logical threads per program, at most */
+    OB_FAIL_NTH_MAX = 28,   /* "fail the Nth allocation" goes up to this N */
+};
+
+/* Status codes of kit calls. */
+typedef enum ob_status {
+    OB_OK = 0,
+    OB_ENOMEM = 1,   /* the kit itself could not allocate */
+    OB_ESYNTAX = 2,  /* text that does not assemble; the message says where */
+    OB_EINVAL = 3,   /* an argument out of its documented range */
+    OB_EDEADLOCK = 4 /* fibers: every unfinished logical thread waits on a lock */
+} ob_status;
+
+/* ---- target adapter ---- */
+
+typedef enum ob_arg_kind {
+    OB_ARG_HANDLE, /* an object made by an earlier operation */
+    OB_ARG_INT,    /* an integer in [lo, hi] */
+    OB_ARG_BYTES,  /* a byte string of at most max_len bytes */
+    OB_ARG_ENUM    /* one of choices[0..nchoices) */
+} ob_arg_kind;
+
+typedef struct ob_arg_spec {
+    ob_arg_kind kind;
+    int32_t lo, hi;             /* OB_ARG_INT */
+    uint32_t max_len;           /* OB_ARG_BYTES, <= OB_MAX_BYTES_ARG */
+    const char *const *choices; /* OB_ARG_ENUM: names without spaces */
+    uint32_t nchoices;
+} ob_arg_spec;
+
+/* Spec initializers, for readable operation tables. */
+#define OB_HANDLE                                                                                  \
+    {                                                                                              \
+        OB_ARG_HANDLE, 0, 0, 0, NULL, 0                                                            \
+    }
+#define OB_INT(lo, hi)                                                                             \
+    {                                                                                              \
+        OB_ARG_INT, (lo), (hi), 0, NULL, 0                                                         \
+    }
+#define OB_BYTES(max)                                                                              \
+    {                                                                                              \
+        OB_ARG_BYTES, 0, 0, (max), NULL, 0                                                         \
+    }
+#define OB_ENUM(names)                                                                             \
+    {                                                                                              \
+        OB_ARG_ENUM, 0, 0, 0, (names), sizeof(names) / sizeof((names)[0])                          \
+    }
+
+typedef struct ob_value {
+    int64_t i;            /* INT value, ENUM index, HANDLE slot */
+    const uint8_t *bytes; /* BYTES: borrowed from the program */
+    size_t len;
+} ob_value;
+
+/* What an operation receives. */
+typedef struct ob_call {
+    void *state;             /* from the target's setup */
+    const ob_value *args;    /* as decoded */
+    void *objs[OB_MAX_ARGS]; /* HANDLE arguments resolved: borrowed, never NULL */
+    void *result;            /* an operation that makes an object stores a new reference */
+    unsigned thread;         /* logical thread running it */
+} ob_call;
+
+/* Returns 0, or the target's own error code: errors are expected results, not findings. */
+typedef int (*ob_op_fn)(ob_call *call);
+
+typedef struct ob_op {
+    const char *name; /* no spaces, e.g. "list.append" */
+    ob_op_fn fn;
+    uint32_t nargs;
+    ob_arg_spec args[OB_MAX_ARGS];
+    int makes; /* 1: stores an object in call->result, which goes into the next handle */
+} ob_op;
+
+typedef struct ob_gauge {
+    const char *name; /* e.g. "live_objects" */
+    int64_t (*read)(void *state);
+} ob_gauge;
+
+typedef struct ob_target {
+    const char *name;
+    const ob_op *ops;
+    uint32_t nops;
+    /* Once per process, before the first setup: plug ob_hook_* into the target's
+       allocator and sync seams. Optional. */
+    void (*init)(void);
+    /* Per input. setup returns the state every operation sees (may be NULL). */
+    void *(*setup)(void);
+    void (*teardown)(void *state);
+    /* Drops the reference a handle holds; called for every filled handle after the
+       threads finish and before teardown. */
+    void (*release)(void *state, void *obj);
+    void (*collect)(void *state);      /* optional: e.g. run a cycle collector */
+    const char *(*check)(void *state); /* optional: NULL, or what invariant broke */
+    const ob_gauge *gauges;            /* optional */
+    uint32_t ngauges;
+} ob_target;
+
+/* ---- programs ---- */
+
+typedef enum ob_fail_kind {
+    OB_FAIL_NONE = 0,
+    OB_FAIL_NTH = 1, /* the Nth allocation inside the operation fails */
+    OB_FAIL_ALL = 2  /* every allocation inside the operation fails */
+} ob_fail_kind;
+
+typedef struct ob_inst {
+    uint16_t op;
+    uint8_t thread;
+    uint8_t fail; /* ob_fail_kind */
+    uint8_t fail_n;
+    int8_t slot; /* handle this operation fills, or -1 */
+    ob_value args[OB_MAX_ARGS];
+} ob_inst;
+
+typedef struct ob_program {
+    const ob_target *target; /* borrowed */
+    uint32_t nthreads;       /* 1..OB_PROGRAM_THREADS */
+    uint32_t nschedule;
+    uint8_t schedule[OB_MAX_SCHEDULE];
+    uint32_t ninsts;
+    uint32_t nslots;
+    ob_inst insts[OB_MAX_INSTS];
+    uint8_t *arena; /* owned copies of byte arguments */
+} ob_program;
+
+/* Decodes data into *p (which the caller owns; ob_program_clear releases it). Total:
+   returns OB_OK for every input, or OB_ENOMEM. */
+ob_status ob_program_decode(const ob_target *t, const uint8_t *data, size_t size, ob_program *p);
+/* Releases what decode allocated; *p may be decoded into again. */
+void ob_program_clear(ob_program *p);
+/* Encodes p as bytes that decode to p. *out is malloc'd (caller frees). */
+ob_status ob_program_encode(const ob_program *p, uint8_t **out, size_t *size);
+/* 1 when both programs are the same (byte arguments compared by content). */
+int ob_program_equal(const ob_program *a, const ob_program *b);
+/* Writes the text form: a header line, `threads N`, `schedule ..`, one line per op. */
+int ob_program_print(const ob_program *p, FILE *out);
+/* Assembles text into *p. On OB_ESYNTAX, err (if not NULL) gets "line N: why". */
+ob_status ob_program_assemble(const ob_target *t, const char *text, ob_program *p, char *err,
+                              size_t errlen);
+
+/* ---- allocation-failure injection ----
+** Plug these into the target's allocator seam (same shapes as tg_allocator). They pass
+** through to libc except inside an operation whose program line carries !fail=N or
+** !failall, per logical thread. */
+void *ob_hook_malloc(void *ctx, size_t size);
+void *ob_hook_realloc(void *ctx, void *p, size_t size);
+void ob_hook_free(void *ctx, void *p);
+/* Sync seam shapes (as tg_sync): scheduling points for the deterministic executor. */
+void ob_hook_lock(void *ctx, pthread_mutex_t *m);
+void ob_hook_unlock(void *ctx, pthread_mutex_t *m);
+void ob_hook_yield(void *ctx, const char *where);
+/* Allocations failed on purpose so far in this process. */
+uint64_t ob_injected_failures(void);
+
+/* ---- running ---- */
+
+typedef enum ob_executor_kind { OB_EXEC_FIBERS = 0, OB_EXEC_POOL = 1 } ob_executor_kind;
+
+typedef struct ob_options {
+    ob_executor_kind executor;
+    size_t fiber_stack;  /* 0: 64 KiB */
+    size_t thread_stack; /* 0: 256 KiB */
+} ob_options;
+
+/* What one run of a program did. */
+typedef struct ob_outcome {
+    ob_status status;                          /* OB_OK or OB_EDEADLOCK */
+    uint32_t executed;                         /* operations called */
+    uint32_t skipped;                          /* operations whose handle was not filled yet */
+    uint32_t failed;                           /* operations that returned a target error */
+    const char *positions[OB_PROGRAM_THREADS]; /* OB_EDEADLOCK: where each thread waits */
+    int blocked[OB_PROGRAM_THREADS];
+    const char *check; /* the target's check message, or NULL */
+} ob_outcome;
+
+typedef struct ob_runner ob_runner;
+
+/* A runner owns its executors (created on first use, reused for every input). */
+ob_status ob_runner_new(const ob_options *opt, ob_runner **out);
+void ob_runner_free(ob_runner *r);
+/* setup -> threads -> release handles -> collect -> check -> teardown. */
+ob_status ob_run(ob_runner *r, const ob_program *p, ob_outcome *out);
+/* Options from the environment: OB_EXECUTOR=fibers|pool, OB_FIBER_STACK, OB_THREAD_STACK
+   (bytes). Unknown values are an error with a message on stderr. */
+ob_status ob_options_from_env(ob_options *opt);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,188 @@
+/*
+** ob_run.c: one input, start to end: setup -> logical threads -> release handles ->
+** collect -> check -> teardown. Handles are filled once, by the operation that makes the
+** object, and released only after every thread has finished, so an operation may borrow
+** any filled handle without further synchronization.
+*/
+#include "ob_exec.h"
+#include "ob_fail.h"
+#include "ob_kit.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ob_runner {
+    ob_options opt;
+    ob_fibers *fibers;
+    ob_pool *pool;
+};
+
+typedef struct run_ctx {
+    const ob_program *p;
+    void *state;
+    _Atomic(void *) slots[OB_MAX_SLOTS];
+    atomic_uint executed, skipped, failed;
+} run_ctx;
+
+ob_status ob_runner_new(const ob_options *opt, ob_runner **out)
+{
+    ob_runner *r = calloc(1, sizeof *r);
+    if (!r)
+        return OB_ENOMEM;
+    r->opt = *opt;
+    *out = r;
+    return OB_OK;
+}
+
+void ob_runner_free(ob_runner *r)
+{
+    if (!r)
+        return;
+    if (r->fibers)
+        ob_fibers_free(r->fibers);
+    if (r->pool)
+        ob_pool_free(r->pool);
+    free(r);
+}
+
+/* Resolves handle arguments; 0 when one is not filled yet (the op is skipped). */
+static int resolve(run_ctx *c, const ob_op *op, const ob_inst *in, void **objs)
+{
+    for (uint32_t i = 0; i < op->nargs; i++) {
+        objs[i] = NULL;
+        if (op->args[i].kind != OB_ARG_HANDLE)
+            continue;
+        objs[i] = atomic_load_explicit(&c->slots[in->args[i].i], memory_order_acquire);
+        if (!objs[i])
+            return 0;
+    }
+    return 1;
+}
+
+static void run_inst(run_ctx *c, const ob_inst *in, unsigned thread)
+{
+    const ob_target *t = c->p->target;
+    const ob_op *op = &t->ops[in->op];
+    ob_point(op->name);
+    ob_call call = {c->state, in->args, {0}, NULL, thread};
+    if (!resolve(c, op, in, call.objs)) {
+        atomic_fetch_add_explicit(&c->skipped, 1, memory_order_relaxed);
+        return;
+    }
+    ob_fail_arm(thread, (ob_fail_kind)in->fail, in->fail_n);
+    int rc = op->fn(&call);
+    ob_fail_disarm(thread);
+    atomic_fetch_add_explicit(&c->executed, 1, memory_order_relaxed);
+    if (rc)
+        atomic_fetch_add_explicit(&c->failed, 1, memory_order_relaxed);
+    if (!call.result)
+        return;
+    if (in->slot >= 0)
+        atomic_store_explicit(&c->slots[in->slot], call.result, memory_order_release);
+    else
+        t->release(c->state, call.result);
+}
+
+static void thread_body(void *arg, unsigned thread)
+{
+    run_ctx *c = arg;
+    const ob_program *p = c->p;
+    for (uint32_t k = 0; k < p->ninsts; k++)
+        if (p->insts[k].thread == thread)
+            run_inst(c, &p->insts[k], thread);
+    ob_set_position("finished");
+}
+
+static int run_threads(ob_runner *r, run_ctx *c, ob_outcome *out)
+{
+    const ob_program *p = c->p;
+    if (r->opt.executor == OB_EXEC_POOL) {
+        if (!r->pool && ob_pool_new(r->opt.thread_stack, &r->pool) != OB_EXEC_OK)
+            return OB_EXEC_NOMEM;
+        return ob_pool_run(r->pool, p->nthreads, thread_body, c);
+    }
+    if (!r->fibers && ob_fibers_new(r->opt.fiber_stack, &r->fibers) != OB_EXEC_OK)
+        return OB_EXEC_NOMEM;
+    ob_position pos[OB_MAX_THREADS];
+    int rc =
+        ob_fibers_run(r->fibers, p->nthreads, thread_body, c, p->schedule, p->nschedule, NULL, pos);
+    for (uint32_t i = 0; rc == OB_EXEC_DEADLOCK && i < p->nthreads; i++) {
+        out->positions[i] = pos[i].where;
+        out->blocked[i] = pos[i].blocked;
+    }
+    return rc;
+}
+
+static void release_handles(run_ctx *c)
+{
+    for (uint32_t i = 0; i < OB_MAX_SLOTS; i++) {
+        void *obj = atomic_load_explicit(&c->slots[i], memory_order_acquire);
+        if (obj)
+            c->p->target->release(c->state, obj);
+    }
+}
+
+ob_status ob_run(ob_runner *r, const ob_program *p, ob_outcome *out)
+{
+    const ob_target *t = p->target;
+    memset(out, 0, sizeof *out);
+    run_ctx *c = calloc(1, sizeof *c);
+    if (!c)
+        return OB_ENOMEM;
+    c->p = p;
+    c->state = t->setup ? t->setup() : NULL;
+    int rc = run_threads(r, c, out);
+    out->executed = atomic_load(&c->executed);
+    out->skipped = atomic_load(&c->skipped);
+    out->failed = atomic_load(&c->failed);
+    if (rc != OB_EXEC_OK) {
+        /* Deadlocked fibers were abandoned holding locks: the target state cannot be
+           torn down safely, so it is left as it is; the caller reports and stops. */
+        free(c);
+        out->status = rc == OB_EXEC_DEADLOCK ? OB_EDEADLOCK : OB_ENOMEM;
+        return out->status;
+    }
+    release_handles(c);
+    if (t->collect)
+        t->collect(c->state);
+    out->check = t->check ? t->check(c->state) : NULL;
+    if (t->teardown)
+        t->teardown(c->state);
+    free(c);
+    return OB_OK;
+}
+
+static int env_size(const char *name, size_t *out)
+{
+    const char *v = getenv(name);
+    if (!v || !*v)
+        return 1;
+    char *end;
+    unsigned long long x = strtoull(v, &end, 10);
+    if (*end || x < 16384 || x > (1ull << 30)) {
+        fprintf(stderr, "ouroboros: %s=%s is not a stack size in bytes (16384..2^30)\n", name, v);
+        return 0;
+    }
+    *out = (size_t)x;
+    return 1;
+}
+
+ob_status ob_options_from_env(ob_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    const char *e = getenv("OB_EXECUTOR");
+    if (e && *e && strcmp(e, "fibers") == 0)
+        opt->executor = OB_EXEC_FIBERS;
+    else if (e && *e && strcmp(e, "pool") == 0)
+        opt->executor = OB_EXEC_POOL;
+    else if (e && *e) {
+        fprintf(stderr, "ouroboros: OB_EXECUTOR=%s: want fibers or pool\n", e);
+        return OB_EINVAL;
+    }
+    if (!env_size("OB_FIBER_STACK", &opt->fiber_stack) ||
+        !env_size("OB_THREAD_STACK", &opt->thread_stack))
+        return OB_EINVAL;
+    return OB_OK;
+}
