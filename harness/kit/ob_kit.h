@@ -107,9 +107,12 @@ typedef struct ob_op {
     int makes; /* 1: stores an object in call->result, which goes into the next handle */
 } ob_op;
 
+/* A process-wide counter of the target (live objects, registry entries, bytes cached),
+   readable before setup and after teardown: the leak detector wants it back at its value
+   from before the input, the growth detector watches it across repeated runs. */
 typedef struct ob_gauge {
     const char *name; /* e.g. "live_objects" */
-    int64_t (*read)(void *state);
+    int64_t (*read)(void);
 } ob_gauge;
 
 typedef struct ob_target {
@@ -219,6 +222,21 @@ ob_status ob_run(ob_runner *r, const ob_program *p, ob_outcome *out);
 /* Options from the environment: OB_EXECUTOR=fibers|pool, OB_FIBER_STACK, OB_THREAD_STACK
    (bytes). Unknown values are an error with a message on stderr. */
 ob_status ob_options_from_env(ob_options *opt);
+
+/* ---- harness entry points ----
+** A harness source defines ob_harness_target; the kit supplies main()s around it: the
+** libFuzzer entry (ob_fuzz.c) and the tool (ob_tool.c: print, assemble, replay, stress). */
+extern const ob_target ob_harness_target;
+
+typedef struct ob_finding {
+    const char *klass; /* NULL when the input found nothing, else e.g. "deadlock" */
+    char message[512];
+} ob_finding;
+
+/* Runs one input through the process-wide runner (made on first use from the
+   environment). On a finding, prints its report block to stderr. Returns OB_OK, or an
+   error when the kit itself failed (options, memory). */
+ob_status ob_harness_run(const uint8_t *data, size_t size, ob_finding *f);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,10 @@
+"""Public Bazel macros for ouroboros harnesses; everything under //harness/private is private."""
+
+load(
+    "//harness/private:harness.bzl",
+    _ob_corpus = "ob_corpus",
+    _ob_fuzz_harness = "ob_fuzz_harness",
+)
+
+ob_fuzz_harness = _ob_fuzz_harness
+ob_corpus = _ob_corpus

@@ -1,0 +1,342 @@
+/*
+** ob_tool.c: a harness's command line, linked around its ob_harness_target.
+**
+**   print FILE...             the text form of each input
+**   assemble TEXT OUT         a text program to fuzz-input bytes (OUT written atomically)
+**   replay PATH...            run inputs (files, or every file of a directory); text
+**                             programs (*.txt) are assembled first
+**   stress [--seed N] [--iterations N] [--seconds T] [--max-len N]
+**                             random programs on the thread pool, with a progress line
+**
+** Exit codes: 0 nothing found, 1 a finding, 2 bad usage or unreadable input.
+*/
+#define _POSIX_C_SOURCE 200809L
+
+#include "ob_kit.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { EXIT_CLEAN = 0, EXIT_FINDING = 1, EXIT_USAGE = 2 };
+
+static int usage(void)
+{
+    fprintf(stderr,
+            "usage: %s print FILE... | assemble TEXT OUT | replay PATH... |\n"
+            "       stress [--seed N] [--iterations N] [--seconds T] [--max-len N]\n",
+            ob_harness_target.name);
+    return EXIT_USAGE;
+}
+
+/* Reads a whole file; NUL-terminates it for text use. Returns NULL with a message. */
+static uint8_t *slurp(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "ouroboros: cannot read %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 4096, n = 0;
+    uint8_t *buf = malloc(cap + 1);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        uint8_t *bigger = realloc(buf, cap * 2 + 1);
+        if (!bigger) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = bigger;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf || bad) {
+        fprintf(stderr, "ouroboros: cannot read %s\n", path);
+        free(buf);
+        return NULL;
+    }
+    buf[n] = 0;
+    *size = n;
+    return buf;
+}
+
+static int is_text(const char *path)
+{
+    size_t n = strlen(path);
+    return n > 4 && strcmp(path + n - 4, ".txt") == 0;
+}
+
+/* Input bytes of a file: text programs are assembled. Returns NULL with a message. */
+static uint8_t *load_input(const char *path, size_t *size)
+{
+    uint8_t *raw = slurp(path, size);
+    if (!raw || !is_text(path))
+        return raw;
+    ob_program p;
+    char err[256] = "";
+    ob_status st = ob_program_assemble(&ob_harness_target, (char *)raw, &p, err, sizeof err);
+    free(raw);
+    if (st) {
+        fprintf(stderr, "ouroboros: %s: %s\n", path, st == OB_ESYNTAX ? err : "out of memory");
+        return NULL;
+    }
+    uint8_t *bytes = NULL;
+    st = ob_program_encode(&p, &bytes, size);
+    ob_program_clear(&p);
+    return st ? NULL : bytes;
+}
+
+static int cmd_print(int argc, char **argv)
+{
+    int rc = EXIT_CLEAN;
+    for (int i = 0; i < argc; i++) {
+        size_t n;
+        uint8_t *data = load_input(argv[i], &n);
+        ob_program p;
+        if (!data || ob_program_decode(&ob_harness_target, data, n, &p)) {
+            free(data);
+            rc = EXIT_USAGE;
+            continue;
+        }
+        if (argc > 1)
+            printf("# %s\n", argv[i]);
+        ob_program_print(&p, stdout);
+        ob_program_clear(&p);
+        free(data);
+    }
+    return rc;
+}
+
+/* Writes size bytes to path through a temporary file and a rename. */
+static int write_atomic(const char *path, const uint8_t *data, size_t size)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        fprintf(stderr, "ouroboros: cannot write %s: %s\n", tmp, strerror(errno));
+        return -1;
+    }
+    size_t w = fwrite(data, 1, size, f);
+    if (fclose(f) != 0 || w != size || rename(tmp, path) != 0) {
+        fprintf(stderr, "ouroboros: cannot write %s: %s\n", path, strerror(errno));
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static int cmd_assemble(int argc, char **argv)
+{
+    if (argc != 2 || !is_text(argv[0])) {
+        fprintf(stderr, "ouroboros: assemble takes a text program (*.txt) and an output path\n");
+        return EXIT_USAGE;
+    }
+    size_t n;
+    uint8_t *bytes = load_input(argv[0], &n);
+    if (!bytes)
+        return EXIT_USAGE;
+    int rc = write_atomic(argv[1], bytes, n) ? EXIT_USAGE : EXIT_CLEAN;
+    free(bytes);
+    return rc;
+}
+
+static int replay_file(const char *path)
+{
+    size_t n;
+    uint8_t *data = load_input(path, &n);
+    if (!data)
+        return EXIT_USAGE;
+    ob_finding f;
+    ob_status st = ob_harness_run(data, n, &f);
+    free(data);
+    if (st) {
+        fprintf(stderr, "ouroboros: %s: the harness kit failed (status %d)\n", path, st);
+        return EXIT_USAGE;
+    }
+    if (f.klass)
+        fprintf(stderr, "ouroboros: %s: %s\n", path, f.klass);
+    return f.klass ? EXIT_FINDING : EXIT_CLEAN;
+}
+
+static int worse(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+static int replay_path(const char *path, unsigned *count)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        fprintf(stderr, "ouroboros: cannot read %s: %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        ++*count;
+        return replay_file(path);
+    }
+    struct dirent **names;
+    int n = scandir(path, &names, NULL, alphasort);
+    if (n < 0) {
+        fprintf(stderr, "ouroboros: cannot list %s: %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    int rc = EXIT_CLEAN;
+    for (int i = 0; i < n; i++) {
+        char child[4096];
+        if (names[i]->d_name[0] != '.') {
+            snprintf(child, sizeof child, "%s/%s", path, names[i]->d_name);
+            rc = worse(rc, replay_path(child, count));
+        }
+        free(names[i]);
+    }
+    free(names);
+    return rc;
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+    if (argc == 0)
+        return usage();
+    int rc = EXIT_CLEAN;
+    unsigned count = 0;
+    for (int i = 0; i < argc; i++)
+        rc = worse(rc, replay_path(argv[i], &count));
+    fprintf(stderr, "ouroboros: replayed %u inputs: %s\n", count,
+            rc == EXIT_CLEAN     ? "no finding"
+            : rc == EXIT_FINDING ? "FINDING"
+                                 : "errors");
+    return rc;
+}
+
+static uint64_t splitmix64(uint64_t *s)
+{
+    uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+typedef struct stress_opts {
+    uint64_t seed;
+    uint64_t iterations; /* 0: until the time runs out */
+    double seconds;      /* 0: until the iterations run out */
+    size_t max_len;
+} stress_opts;
+
+static int parse_stress(int argc, char **argv, stress_opts *o)
+{
+    *o = (stress_opts){(uint64_t)time(NULL), 0, 0, 512};
+    for (int i = 0; i + 1 < argc; i += 2) {
+        char *end;
+        double v = strtod(argv[i + 1], &end);
+        if (*end || v < 0) {
+            fprintf(stderr, "ouroboros: %s takes a non-negative number\n", argv[i]);
+            return -1;
+        }
+        if (strcmp(argv[i], "--seed") == 0)
+            o->seed = strtoull(argv[i + 1], NULL, 10);
+        else if (strcmp(argv[i], "--iterations") == 0)
+            o->iterations = (uint64_t)v;
+        else if (strcmp(argv[i], "--seconds") == 0)
+            o->seconds = v;
+        else if (strcmp(argv[i], "--max-len") == 0 && v >= 1)
+            o->max_len = (size_t)v;
+        else {
+            fprintf(stderr, "ouroboros: unknown stress option %s\n", argv[i]);
+            return -1;
+        }
+    }
+    if (argc % 2) {
+        fprintf(stderr, "ouroboros: %s needs a value\n", argv[argc - 1]);
+        return -1;
+    }
+    if (!o->iterations && !o->seconds)
+        o->seconds = 10;
+    return 0;
+}
+
+/* The input of one iteration comes from its own seed, so that seed alone replays it. */
+static int stress_one(uint64_t seed, size_t max_len, uint8_t *buf)
+{
+    uint64_t s = seed;
+    size_t n = 2 + splitmix64(&s) % max_len;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (uint8_t)splitmix64(&s);
+    ob_finding f;
+    if (ob_harness_run(buf, n, &f) != OB_OK)
+        return EXIT_USAGE;
+    if (!f.klass)
+        return EXIT_CLEAN;
+    fprintf(stderr,
+            "\nouroboros: stress found %s; replay it with: stress --seed %llu --iterations 1 "
+            "--max-len %zu\n",
+            f.klass, (unsigned long long)seed, max_len);
+    return EXIT_FINDING;
+}
+
+static int cmd_stress(int argc, char **argv)
+{
+    stress_opts o;
+    if (parse_stress(argc, argv, &o))
+        return EXIT_USAGE;
+    /* Stress mode means real threads unless the user picked an executor. */
+    setenv("OB_EXECUTOR", "pool", 0);
+    uint8_t *buf = malloc(o.max_len + 2);
+    if (!buf)
+        return EXIT_USAGE;
+    double start = now(), last = start;
+    uint64_t runs = 0, base = o.seed;
+    int rc = EXIT_CLEAN;
+    while (rc == EXIT_CLEAN) {
+        double t = now();
+        if ((o.iterations && runs >= o.iterations) || (o.seconds && t - start >= o.seconds))
+            break;
+        if (t - last >= 1.0) {
+            fprintf(stderr, "\rstress: %llu runs, %.0f runs/s, seed %llu   ",
+                    (unsigned long long)runs, (double)runs / (t - start),
+                    (unsigned long long)o.seed);
+            last = t;
+        }
+        /* With one iteration the seed is used as given; otherwise each gets a derived one. */
+        uint64_t seed = o.iterations == 1 ? o.seed : splitmix64(&base);
+        rc = stress_one(seed, o.max_len, buf);
+        runs++;
+    }
+    fprintf(stderr, "\nstress: %llu runs, %s\n", (unsigned long long)runs,
+            rc == EXIT_CLEAN ? "no finding" : "stopped at a finding");
+    free(buf);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage();
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "print") == 0 && argc > 2)
+        return cmd_print(argc - 2, argv + 2);
+    if (strcmp(cmd, "assemble") == 0)
+        return cmd_assemble(argc - 2, argv + 2);
+    if (strcmp(cmd, "replay") == 0)
+        return cmd_replay(argc - 2, argv + 2);
+    if (strcmp(cmd, "stress") == 0)
+        return cmd_stress(argc - 2, argv + 2);
+    return usage();
+}
