@@ -128,7 +128,7 @@ static uint64_t expiry_from(const memo_cache *c, uint64_t now)
 /* Drops e when it has expired at `now`; returns 1 if it did. */
 static int expire_if_due(memo_cache *c, entry *e, uint64_t now)
 {
-    if (now < e->expires)
+    if (e->expires == UINT64_MAX || now < e->expires)
         return 0;
     entry_drop(c, e);
     c->expirations++;
