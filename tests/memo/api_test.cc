@@ -333,3 +333,49 @@ TEST(Hooks, AllocationsAndLocksGoThroughThem)
 }
 
 } // namespace
+
+namespace
+{
+
+// Sync hooks whose yield in put's window between building an entry and taking the lock
+// runs a competing put of the same key, as a scheduler switching threads there would.
+struct RacingPutSync {
+    memo_cache *cache = nullptr;
+    bool raced = false;
+    tg_sync table{lock, unlock, yield, this};
+
+    static void lock(void *, pthread_mutex_t *m)
+    {
+        pthread_mutex_lock(m);
+    }
+    static void unlock(void *, pthread_mutex_t *m)
+    {
+        pthread_mutex_unlock(m);
+    }
+    static void yield(void *ctx, const char *where)
+    {
+        auto *self = static_cast<RacingPutSync *>(ctx);
+        if (self->raced || std::string(where) != "memo_put:built")
+            return;
+        self->raced = true;
+        EXPECT_EQ(put(self->cache, "k", "rival"), MEMO_OK);
+    }
+};
+
+TEST(PutRace, LaterPutWinsAndAccountingHolds)
+{
+    RacingPutSync sync;
+    HooksScope hooks(nullptr, &sync.table);
+    ASSERT_TRUE(hooks.ok);
+    FakeClock clock;
+    memo_config cfg = clock.config(1000);
+    ASSERT_EQ(memo_create(&cfg, &sync.cache), MEMO_OK);
+    ASSERT_EQ(put(sync.cache, "k", "mine"), MEMO_OK);
+    ASSERT_TRUE(sync.raced);
+    EXPECT_EQ(get(sync.cache, "k"), "mine");
+    EXPECT_EQ(stats(sync.cache).bytes, memo_entry_cost(1, 4));
+    EXPECT_EQ(memo_check(sync.cache), nullptr);
+    memo_release(sync.cache);
+}
+
+} // namespace

@@ -142,3 +142,50 @@ TEST_F(Registry, ManyNamesGrowTheTable)
 }
 
 } // namespace
+
+namespace
+{
+
+// Sync hooks whose yield at the registry's miss window runs a competing get-or-create of
+// the same name first, as a scheduler switching threads right there would.
+struct RacingSync {
+    const memo_config *cfg = nullptr;
+    memo_cache *rival = nullptr;
+    bool raced = false;
+    tg_sync table{lock, unlock, yield, this};
+
+    static void lock(void *, pthread_mutex_t *m)
+    {
+        pthread_mutex_lock(m);
+    }
+    static void unlock(void *, pthread_mutex_t *m)
+    {
+        pthread_mutex_unlock(m);
+    }
+    static void yield(void *ctx, const char *where)
+    {
+        auto *self = static_cast<RacingSync *>(ctx);
+        if (self->raced || std::string(where) != "memo_registry_get:miss")
+            return;
+        self->raced = true;
+        EXPECT_EQ(memo_registry_get("contested", self->cfg, &self->rival), MEMO_OK);
+    }
+};
+
+TEST_F(Registry, CreatorThatLosesTheRaceGetsTheWinnersCache)
+{
+    RacingSync sync;
+    sync.cfg = &cfg;
+    memo_test::HooksScope hooks(nullptr, &sync.table);
+    ASSERT_TRUE(hooks.ok);
+    memo_cache *mine;
+    ASSERT_EQ(memo_registry_get("contested", &cfg, &mine), MEMO_OK);
+    ASSERT_TRUE(sync.raced);
+    EXPECT_EQ(mine, sync.rival);
+    EXPECT_EQ(registry_stats().caches, 1u);
+    memo_release(mine);
+    memo_release(sync.rival);
+    EXPECT_EQ(memo_registry_drop("contested"), MEMO_OK);
+}
+
+} // namespace
