@@ -165,6 +165,7 @@ int memo_registry_drop(const char *name)
     tg_unlock(s, &reg.mu);
     if (!e)
         return MEMO_ENOTFOUND;
+    tg_yield(s, "memo_registry_drop:unlinked");
     entry_discard(e);
     return MEMO_OK;
 }
