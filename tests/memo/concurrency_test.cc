@@ -23,7 +23,8 @@ namespace
 {
 
 constexpr int kThreads = 8;
-constexpr int kOpsPerThread = 3000;
+// The registry defect makes every memo_registry_check walk thousands of caches.
+constexpr int kOpsPerThread = MEMO_EXPECT_REGISTRY_GROWTH ? 1000 : 3000;
 constexpr int kNames = 4;
 
 std::string hot_name(unsigned i)
