@@ -8,8 +8,8 @@
 **     no memory and the hooks may be swapped.
 ** Lock order: reg.mu, then a cache's lock (stats and check read caches under reg.mu);
 ** nothing takes reg.mu while holding a cache's lock. A miss builds the new cache with
-** reg.mu released and registers it after a second lookup, so allocation never happens
-** under the registry lock and a racing creator's cache wins cleanly.
+** reg.mu released and registers it after a second lookup, so only the bucket array is
+** ever allocated under the registry lock, and a racing creator's cache wins cleanly.
 */
 #define MEMO_INTERNAL
 #include "memo_int.h"
