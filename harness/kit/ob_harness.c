@@ -1,68 +1,340 @@
 /*
-** ob_harness.c: one input, decoded, run and judged, for every entry point alike.
+** ob_harness.c: one input through every detector, for every entry point alike.
+**
+**   run (hang: watchdog armed) -> deadlock -> invariant -> stack -> leak -> growth
+**
+** Each judge returns 1 once it filled the finding; the first finding ends the input.
+** Sanitizer findings (heap-use-after-free, data races, UB, stack overflows) end the
+** process from inside the sanitizer: ob_sanitizer.c prints their finding block.
 */
+#include "ob_graph.h"
 #include "ob_kit.h"
+#include "ob_report.h"
+#include "ob_run.h"
+#include "ob_sanitizer.h"
+#include "ob_watchdog.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-static ob_runner *runner;
-static ob_program program; /* reused: a program is too large for the stack */
+enum { MAX_GAUGES = 32, PAGE = 4096, MIN_STACK = 16384 };
+
+typedef struct harness {
+    ob_detectors det;
+    ob_options opt;
+    ob_runner *runner;
+    ob_runner *budget_runner; /* fibers cut to the stack budget */
+    void (*die)(void);
+    const char *mode_defaults;
+    uint64_t inputs;
+    ob_status status;
+} harness;
+
+static harness H;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
-static ob_status init_status;
+/* Static: a program and a report are too large for fiber or signal stacks. */
+static ob_program program;
+static ob_report rep;
+static ob_gauge_value gauge_values[MAX_GAUGES];
+static int64_t gauges_before[MAX_GAUGES];
+static const ob_stack no_stack;
+
+static const ob_target *T(void)
+{
+    return &ob_harness_target;
+}
+
+static unsigned ngauges(void)
+{
+    return T()->ngauges < MAX_GAUGES ? T()->ngauges : MAX_GAUGES;
+}
+
+static void read_gauges(int64_t *v)
+{
+    for (unsigned i = 0; i < ngauges(); i++)
+        v[i] = T()->gauges[i].read();
+}
+
+void ob_harness_defaults(const char *spec)
+{
+    H.mode_defaults = spec;
+}
+
+void ob_harness_on_fatal(void (*die)(void))
+{
+    H.die = die;
+}
+
+/* Fills the report and the caller's finding; prints the block. `detail` stands in for
+   stack frames in the signature of findings that have none (a gauge, a message). */
+static int emit(ob_finding *f, const char *klass, const ob_stack *stack, const char *detail,
+                const char *fmt, ...)
+{
+    memset(&rep, 0, sizeof rep);
+    rep.klass = klass;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(rep.message, sizeof rep.message, fmt, ap);
+    va_end(ap);
+    rep.stack = stack ? *stack : no_stack;
+    rep.gauges = gauge_values;
+    rep.ngauges = ngauges();
+    rep.program = &program;
+    if (detail && *detail) {
+        char k[512];
+        snprintf(k, sizeof k, "%s: %s", klass, detail);
+        ob_signature(k, &no_stack, rep.signature, sizeof rep.signature, rep.slug);
+    } else {
+        ob_report_sign(&rep);
+    }
+    f->klass = klass;
+    snprintf(f->message, sizeof f->message, "%s", rep.message);
+    snprintf(f->signature, sizeof f->signature, "%s", rep.signature);
+    memcpy(f->slug, rep.slug, sizeof f->slug);
+    ob_report_write(stderr, &rep);
+    fflush(stderr);
+    return 1;
+}
+
+static void on_hang(const uintptr_t *pcs, unsigned n)
+{
+    static ob_stack stack;
+    static ob_finding f;
+    char where[512];
+    ob_run_describe(where, sizeof where);
+    ob_stack_symbolize(pcs, n, &stack);
+    emit(&f, "hang", &stack, NULL, "the input ran longer than %.2f s; %s", H.det.hang_seconds,
+         where);
+    H.die();
+}
+
+static void default_die(void)
+{
+    abort();
+}
+
+static ob_status configure(void)
+{
+    char err[256];
+    ob_detectors_default(&H.det);
+    const char *specs[] = {H.mode_defaults, T()->detect, getenv("OB_DETECT")};
+    for (unsigned i = 0; i < 3; i++) {
+        if (ob_detectors_parse(&H.det, specs[i], err, sizeof err) != OB_OK) {
+            fprintf(stderr, "ouroboros: %s%s\n", err, i == 2 ? " (from OB_DETECT)" : "");
+            return OB_EINVAL;
+        }
+    }
+    return ob_options_from_env(&H.opt);
+}
 
 static void init(void)
 {
-    ob_options opt;
-    init_status = ob_options_from_env(&opt);
-    if (init_status == OB_OK)
-        init_status = ob_runner_new(&opt, &runner);
-    if (init_status == OB_OK && ob_harness_target.init)
-        ob_harness_target.init();
+    if (!H.die)
+        H.die = default_die;
+    H.status = configure();
+    if (H.status == OB_OK)
+        H.status = ob_runner_new(&H.opt, &H.runner);
+    if (H.status != OB_OK)
+        return;
+    ob_sanitizer_install();
+    if (H.det.hang && ob_watchdog_start(on_hang) != 0)
+        fprintf(stderr, "ouroboros: the hang watchdog could not start; hangs go undetected\n");
+    if (T()->init)
+        T()->init();
 }
 
-static void judge(const ob_status st, const ob_outcome *o, ob_finding *f)
+static ob_status run_watched(ob_runner *r, ob_outcome *o)
 {
-    memset(f, 0, sizeof *f);
-    if (st == OB_EDEADLOCK) {
-        f->klass = "deadlock";
-        size_t n = 0;
-        for (uint32_t t = 0; t < program.nthreads && n < sizeof f->message; t++)
-            n += (size_t)snprintf(f->message + n, sizeof f->message - n, "%st%u %s %s",
-                                  t ? "; " : "", t, o->blocked[t] ? "waits in" : "is at",
-                                  o->positions[t] ? o->positions[t] : "start");
-    } else if (o->check) {
-        f->klass = "invariant";
-        snprintf(f->message, sizeof f->message, "%s", o->check);
+    if (H.det.hang)
+        ob_watchdog_arm(H.det.hang_seconds);
+    ob_status st = ob_run(r, &program, o);
+    if (H.det.hang)
+        ob_watchdog_disarm();
+    return st;
+}
+
+static int judge_deadlock(ob_status st, const ob_outcome *o, ob_finding *f)
+{
+    if (st != OB_EDEADLOCK)
+        return 0;
+    char where[512] = "", detail[512] = "";
+    size_t n = 0, d = 0;
+    for (uint32_t t = 0; t < program.nthreads; t++) {
+        const char *pos = o->positions[t] ? o->positions[t] : "start";
+        n += (size_t)snprintf(where + n, n < sizeof where ? sizeof where - n : 0, "%st%u %s %s",
+                              t ? "; " : "", t, o->blocked[t] ? "waits in" : "is at", pos);
+        if (o->blocked[t] && !strstr(detail, pos))
+            d += (size_t)snprintf(detail + d, d < sizeof detail ? sizeof detail - d : 0, "%s%s",
+                                  d ? " + " : "", pos);
     }
+    return emit(f, "deadlock", NULL, detail, "every unfinished logical thread waits: %s", where);
 }
 
-static void report(const ob_finding *f)
+static int judge_invariant(const ob_outcome *o, ob_finding *f)
 {
-    fprintf(stderr, "\n==ouroboros== finding: %s\n==ouroboros== %s\n==ouroboros== program:\n",
-            f->klass, f->message);
-    ob_program_print(&program, stderr);
-    fprintf(stderr, "==ouroboros== end of finding\n");
+    if (!H.det.invariant || !o->check)
+        return 0;
+    return emit(f, "invariant", NULL, o->check, "the target's check failed: %s", o->check);
+}
+
+/* Reruns the input on stacks cut to the budget, so the recursion overflows there and the
+   sanitizer's report names it; returns only if the rerun did not overflow. */
+static void confirm_budget(size_t budget, const char *message)
+{
+    if (!H.budget_runner) {
+        ob_options opt = H.opt;
+        opt.executor = OB_EXEC_FIBERS;
+        opt.fiber_stack = budget / PAGE * PAGE < MIN_STACK ? MIN_STACK : budget / PAGE * PAGE;
+        if (ob_runner_new(&opt, &H.budget_runner) != OB_OK)
+            return;
+    }
+    ob_outcome o;
+    ob_sanitizer_expect_overflow("stack-budget", message);
+    run_watched(H.budget_runner, &o);
+    ob_sanitizer_expect_overflow(NULL, NULL);
+}
+
+static int judge_stack(const ob_outcome *o, ob_finding *f)
+{
+    if (!H.det.stack || !o->stack_size)
+        return 0;
+    size_t budget = o->stack_size / 100 * H.det.stack_budget;
+    unsigned worst = 0;
+    for (unsigned t = 1; t < program.nthreads; t++)
+        if (o->stack_used[t] > o->stack_used[worst])
+            worst = t;
+    if (o->stack_used[worst] <= budget)
+        return 0;
+    char message[256];
+    snprintf(message, sizeof message,
+             "logical thread t%u used %zu of its %zu stack bytes; the budget is %u%% (%zu bytes)",
+             worst, o->stack_used[worst], o->stack_size, H.det.stack_budget, budget);
+    confirm_budget(budget, message);
+    return emit(f, "stack-budget", NULL, "no overflow on the budget-sized rerun", "%s", message);
+}
+
+static int judge_leak(uint64_t heap_before, ob_finding *f)
+{
+    if (!H.det.leak)
+        return 0;
+    int changed = 0;
+    char names[256] = "";
+    size_t n = 0;
+    for (unsigned i = 0; i < ngauges(); i++) {
+        gauge_values[i] = (ob_gauge_value){T()->gauges[i].name, gauges_before[i], 0};
+        gauge_values[i].after = T()->gauges[i].read();
+        if (gauge_values[i].after != gauge_values[i].before) {
+            changed = 1;
+            n += (size_t)snprintf(names + n, n < sizeof names ? sizeof names - n : 0, "%s%s",
+                                  n ? "," : "", gauge_values[i].name);
+        }
+    }
+    if (changed) {
+        char cycle[512], types[256];
+        ob_graph_describe(T(), cycle, sizeof cycle, types, sizeof types);
+        return emit(f, "leak", NULL, *types ? types : names,
+                    "gauges did not return to their values from before the input (%s)%s%s", names,
+                    *cycle ? "; the cycle that keeps them alive: " : "", cycle);
+    }
+    static ob_stack stack;
+    if (ob_heap_bytes() > heap_before && ob_sanitizer_leak_check(&stack))
+        return emit(f, "leak", &stack, NULL, "LeakSanitizer found memory no longer reachable");
+    return 0;
+}
+
+/* A measure of the growth detector, sampled after each run. */
+static unsigned sample(int64_t *m)
+{
+    m[0] = (int64_t)ob_heap_bytes();
+    m[1] = (int64_t)ob_heap_blocks();
+    read_gauges(m + 2);
+    return 2 + ngauges();
+}
+
+static const char *measure_name(unsigned i)
+{
+    return i == 0 ? "heap_bytes" : i == 1 ? "heap_blocks" : T()->gauges[i - 2].name;
+}
+
+static int judge_growth(ob_finding *f)
+{
+    if (!H.det.growth || H.inputs % H.det.growth_every != 0)
+        return 0;
+    static int64_t m[101][2 + MAX_GAUGES];
+    ob_outcome o;
+    unsigned runs = H.det.growth_runs, warm = H.det.growth_warmup ? H.det.growth_warmup - 1 : 0;
+    for (unsigned i = 0; i < warm; i++)
+        if (run_watched(H.runner, &o) != OB_OK || o.check)
+            return 0;
+    unsigned nm = sample(m[0]);
+    for (unsigned r = 1; r <= runs; r++) {
+        if (run_watched(H.runner, &o) != OB_OK || o.check)
+            return 0;
+        sample(m[r]);
+    }
+    for (unsigned i = ob_heap_available() ? 0 : 2; i < nm; i++) {
+        unsigned up = 0;
+        char deltas[256] = "";
+        size_t n = 0;
+        for (unsigned r = 1; r <= runs; r++) {
+            up += m[r][i] > m[r - 1][i];
+            n += (size_t)snprintf(deltas + n, n < sizeof deltas ? sizeof deltas - n : 0, " %+lld",
+                                  (long long)(m[r][i] - m[r - 1][i]));
+        }
+        /* Gauges name the bug better than heap totals: prefer them in the signature. */
+        if (up == runs && (i >= 2 || !ngauges() || f->klass == NULL)) {
+            unsigned named = i;
+            for (unsigned g = 2; g < nm && named < 2; g++) {
+                int all = 1;
+                for (unsigned r = 1; r <= runs; r++)
+                    all &= m[r][g] > m[r - 1][g];
+                if (all)
+                    named = g;
+            }
+            return emit(f, "growth", NULL, measure_name(named),
+                        "%s grew on every one of %u repeated runs of the same program (after %u "
+                        "warm-up runs):%s per run",
+                        measure_name(i), runs, H.det.growth_warmup, deltas);
+        }
+    }
+    return 0;
+}
+
+static void judge(ob_status st, const ob_outcome *o, uint64_t heap_before, ob_finding *f)
+{
+    if (judge_deadlock(st, o, f) || judge_invariant(o, f) || judge_stack(o, f))
+        return;
+    if (judge_leak(heap_before, f))
+        return;
+    judge_growth(f);
 }
 
 ob_status ob_harness_run(const uint8_t *data, size_t size, ob_finding *f)
 {
     pthread_once(&once, init);
     memset(f, 0, sizeof *f);
-    if (init_status)
-        return init_status;
+    if (H.status != OB_OK)
+        return H.status;
     ob_program_clear(&program);
-    ob_status st = ob_program_decode(&ob_harness_target, data, size, &program);
-    if (st)
+    ob_status st = ob_program_decode(T(), data, size, &program);
+    if (st != OB_OK)
         return st;
+    H.inputs++;
+    read_gauges(gauges_before);
+    for (unsigned i = 0; i < ngauges(); i++)
+        gauge_values[i] = (ob_gauge_value){T()->gauges[i].name, gauges_before[i], 0};
+    uint64_t heap_before = ob_heap_bytes();
+    ob_sanitizer_set_program(&program);
     ob_outcome o;
-    st = ob_run(runner, &program, &o);
-    if (st != OB_OK && st != OB_EDEADLOCK)
-        return st;
-    judge(st, &o, f);
-    if (f->klass)
-        report(f);
-    return OB_OK;
+    st = run_watched(H.runner, &o);
+    if (st == OB_OK || st == OB_EDEADLOCK) {
+        judge(st, &o, heap_before, f);
+        st = OB_OK;
+    }
+    ob_sanitizer_set_program(NULL);
+    return st;
 }

@@ -115,6 +115,13 @@ typedef struct ob_gauge {
     int64_t (*read)(void);
 } ob_gauge;
 
+/* Live objects and their references, reported by a target's enumerate hook so a leak
+   report can show the cycle that keeps objects alive (`list#3 -> dict#5 -> list#3`). */
+typedef struct ob_graph ob_graph;
+/* type has static storage; ids are the target's own, unique among live objects. */
+void ob_graph_node(ob_graph *g, uint64_t id, const char *type);
+void ob_graph_edge(ob_graph *g, uint64_t from, uint64_t to);
+
 typedef struct ob_target {
     const char *name;
     const ob_op *ops;
@@ -132,6 +139,11 @@ typedef struct ob_target {
     const char *(*check)(void *state); /* optional: NULL, or what invariant broke */
     const ob_gauge *gauges;            /* optional */
     uint32_t ngauges;
+    /* Optional: every live object and reference, for cycle reports. Called with no
+       operation in flight, after teardown. */
+    void (*enumerate)(ob_graph *g);
+    /* Optional detector settings for this harness, in OB_DETECT syntax (see below). */
+    const char *detect;
 } ob_target;
 
 /* ---- programs ---- */
@@ -210,6 +222,9 @@ typedef struct ob_outcome {
     const char *positions[OB_PROGRAM_THREADS]; /* OB_EDEADLOCK: where each thread waits */
     int blocked[OB_PROGRAM_THREADS];
     const char *check; /* the target's check message, or NULL */
+    /* Fibers: each logical thread's deepest stack use, out of stack_size bytes. */
+    size_t stack_used[OB_PROGRAM_THREADS];
+    size_t stack_size;
 } ob_outcome;
 
 typedef struct ob_runner ob_runner;
@@ -223,20 +238,47 @@ ob_status ob_run(ob_runner *r, const ob_program *p, ob_outcome *out);
    (bytes). Unknown values are an error with a message on stderr. */
 ob_status ob_options_from_env(ob_options *opt);
 
+/* ---- detectors ----
+** Settings are words `name=value` separated by spaces or commas, applied in order:
+** built-in defaults, then the entry point's (fuzzing samples growth), then the target's
+** `detect` string, then the OB_DETECT environment variable. Names:
+**   leak=0|1 growth=0|1 stack=0|1 hang=0|1 invariant=0|1   detectors on or off
+**   growth_warmup=N (2) growth_runs=N (3) growth_every=N (1: every input)
+**   stack_budget=P (50: percent of a logical thread's stack)   hang_seconds=S (5) */
+typedef struct ob_detectors {
+    int leak, growth, stack, hang, invariant;
+    unsigned growth_warmup, growth_runs, growth_every;
+    unsigned stack_budget;
+    double hang_seconds;
+} ob_detectors;
+
+void ob_detectors_default(ob_detectors *d);
+/* Applies spec to *d. Returns OB_OK, or OB_EINVAL with a message in err. */
+ob_status ob_detectors_parse(ob_detectors *d, const char *spec, char *err, size_t errlen);
+
 /* ---- harness entry points ----
 ** A harness source defines ob_harness_target; the kit supplies main()s around it: the
 ** libFuzzer entry (ob_fuzz.c) and the tool (ob_tool.c: print, assemble, replay, stress). */
 extern const ob_target ob_harness_target;
 
 typedef struct ob_finding {
-    const char *klass; /* NULL when the input found nothing, else e.g. "deadlock" */
-    char message[512];
+    const char *klass; /* NULL when the input found nothing, else e.g. "leak" */
+    char message[1024];
+    char signature[512]; /* stable: what minimization keeps and campaigns deduplicate on */
+    char slug[17];
 } ob_finding;
 
 /* Runs one input through the process-wide runner (made on first use from the
    environment). On a finding, prints its report block to stderr. Returns OB_OK, or an
    error when the kit itself failed (options, memory). */
 ob_status ob_harness_run(const uint8_t *data, size_t size, ob_finding *f);
+/* Detector settings an entry point applies before the target's and the environment's;
+   call before the first ob_harness_run. */
+void ob_harness_defaults(const char *spec);
+/* What a finding does to the process once reported: the libFuzzer entry aborts (so
+   libFuzzer saves the input); the tool exits with its finding code. Used by detectors
+   that fire from another thread (hang) or from a sanitizer callback. */
+void ob_harness_on_fatal(void (*die)(void));
 
 #ifdef __cplusplus
 }

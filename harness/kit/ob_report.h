@@ -40,8 +40,8 @@ typedef struct ob_stack {
 unsigned ob_stack_pcs(uintptr_t *pcs, unsigned max, unsigned skip);
 /* Frame-pointer walk from a given pc/fp (a signal context, a parked fiber), following
    only frame pointers inside [lo, hi). Returns the count. */
-unsigned ob_stack_pcs_from(uintptr_t pc, uintptr_t fp, uintptr_t lo, uintptr_t hi,
-                           uintptr_t *pcs, unsigned max);
+unsigned ob_stack_pcs_from(uintptr_t pc, uintptr_t fp, uintptr_t lo, uintptr_t hi, uintptr_t *pcs,
+                           unsigned max);
 /* Symbolizes pcs into out (via __sanitizer_symbolize_pc when a sanitizer runtime is linked,
    else dladdr names). Not async-signal-safe. */
 void ob_stack_symbolize(const uintptr_t *pcs, unsigned n, ob_stack *out);
@@ -56,8 +56,7 @@ unsigned ob_stack_cycle(const ob_stack *s, unsigned min_repeats, unsigned *start
 
 /* The signature of a finding of class klass with the given stack (see the file comment),
    as text ("class: f1 < f2 < f3") into sig, and its slug (16 hex digits + NUL). */
-void ob_signature(const char *klass, const ob_stack *s, char *sig, size_t siglen,
-                  char slug[17]);
+void ob_signature(const char *klass, const ob_stack *s, char *sig, size_t siglen, char slug[17]);
 
 /* Parses a sanitizer report as printed (ASan, LSan, UBSan, TSan) into the finding class
    ("heap-use-after-free", "heap-buffer-overflow", "double-free", "stack-overflow", "leak",

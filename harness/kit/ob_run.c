@@ -6,7 +6,9 @@
 */
 #include "ob_exec.h"
 #include "ob_fail.h"
+#include "ob_fiber_stack.h"
 #include "ob_kit.h"
+#include "ob_run.h"
 
 #include <stdatomic.h>
 #include <stdio.h>
@@ -15,6 +17,12 @@
 
 /* From the LSan runtime when one is linked (ASan, LSan builds); absent otherwise. */
 void __lsan_ignore_object(const void *p) __attribute__((weak));
+
+/* The input in flight: one per process, so a watchdog can read it without a lifetime
+   question. run_at[t] is the operation thread t runs (index), or one of these: */
+enum { AT_START = -1, AT_DONE = -2 };
+static _Atomic(const ob_program *) run_program;
+static atomic_int run_at[OB_PROGRAM_THREADS];
 
 struct ob_runner {
     ob_options opt;
@@ -64,8 +72,10 @@ static int resolve(run_ctx *c, const ob_op *op, const ob_inst *in, void **objs)
     return 1;
 }
 
-static void run_inst(run_ctx *c, const ob_inst *in, unsigned thread)
+static void run_inst(run_ctx *c, uint32_t k, unsigned thread)
 {
+    const ob_inst *in = &c->p->insts[k];
+    atomic_store_explicit(&run_at[thread], (int)k, memory_order_relaxed);
     const ob_target *t = c->p->target;
     const ob_op *op = &t->ops[in->op];
     ob_point(op->name);
@@ -94,7 +104,8 @@ static void thread_body(void *arg, unsigned thread)
     const ob_program *p = c->p;
     for (uint32_t k = 0; k < p->ninsts; k++)
         if (p->insts[k].thread == thread)
-            run_inst(c, &p->insts[k], thread);
+            run_inst(c, k, thread);
+    atomic_store_explicit(&run_at[thread], AT_DONE, memory_order_relaxed);
     ob_set_position("finished");
 }
 
@@ -135,8 +146,12 @@ ob_status ob_run(ob_runner *r, const ob_program *p, ob_outcome *out)
     if (!c)
         return OB_ENOMEM;
     c->p = p;
+    for (unsigned i = 0; i < OB_PROGRAM_THREADS; i++)
+        atomic_store(&run_at[i], AT_START);
+    atomic_store(&run_program, p);
     c->state = t->setup ? t->setup() : NULL;
     int rc = run_threads(r, c, out);
+    atomic_store(&run_program, NULL);
     out->executed = atomic_load(&c->executed);
     out->skipped = atomic_load(&c->skipped);
     out->failed = atomic_load(&c->failed);
@@ -161,6 +176,24 @@ ob_status ob_run(ob_runner *r, const ob_program *p, ob_outcome *out)
     free(c);
     out->status = rc == OB_EXEC_OK ? OB_OK : OB_ENOMEM;
     return out->status;
+}
+
+void ob_run_describe(char *buf, size_t len)
+{
+    const ob_program *p = atomic_load(&run_program);
+    size_t n = 0;
+    buf[0] = 0;
+    for (uint32_t t = 0; p && t < p->nthreads && n < len; t++) {
+        int at = atomic_load(&run_at[t]);
+        const char *sep = t ? "; " : "";
+        if (at == AT_START)
+            n += (size_t)snprintf(buf + n, len - n, "%st%u not started", sep, t);
+        else if (at == AT_DONE)
+            n += (size_t)snprintf(buf + n, len - n, "%st%u finished", sep, t);
+        else
+            n += (size_t)snprintf(buf + n, len - n, "%st%u in operation %d (%s)", sep, t, at + 1,
+                                  p->target->ops[p->insts[at].op].name);
+    }
 }
 
 static int env_size(const char *name, size_t *out)

@@ -193,7 +193,8 @@ static int replay_path(const char *path, unsigned *count)
     int rc = EXIT_CLEAN;
     for (int i = 0; i < n; i++) {
         char child[4096];
-        if (names[i]->d_name[0] != '.') {
+        /* A finding ends the replay: what it leaked would be blamed on the next input. */
+        if (names[i]->d_name[0] != '.' && rc != EXIT_FINDING) {
             snprintf(child, sizeof child, "%s/%s", path, names[i]->d_name);
             rc = worse(rc, replay_path(child, count));
         }
@@ -209,7 +210,7 @@ static int cmd_replay(int argc, char **argv)
         return usage();
     int rc = EXIT_CLEAN;
     unsigned count = 0;
-    for (int i = 0; i < argc; i++)
+    for (int i = 0; i < argc && rc != EXIT_FINDING; i++)
         rc = worse(rc, replay_path(argv[i], &count));
     fprintf(stderr, "ouroboros: replayed %u inputs: %s\n", count,
             rc == EXIT_CLEAN     ? "no finding"
@@ -296,8 +297,10 @@ static int cmd_stress(int argc, char **argv)
     stress_opts o;
     if (parse_stress(argc, argv, &o))
         return EXIT_USAGE;
-    /* Stress mode means real threads unless the user picked an executor. */
+    /* Stress mode means real threads unless the user picked an executor; growth is
+       sampled as when fuzzing, so the loop keeps its pace. */
     setenv("OB_EXECUTOR", "pool", 0);
+    ob_harness_defaults("growth_every=32");
     uint8_t *buf = malloc(o.max_len + 2);
     if (!buf)
         return EXIT_USAGE;
@@ -325,10 +328,18 @@ static int cmd_stress(int argc, char **argv)
     return rc;
 }
 
+/* Findings reported from another thread (hang) end the process with the finding code. */
+static void die_with_finding(void)
+{
+    fflush(stderr);
+    _exit(EXIT_FINDING);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
         return usage();
+    ob_harness_on_fatal(die_with_finding);
     const char *cmd = argv[1];
     if (strcmp(cmd, "print") == 0 && argc > 2)
         return cmd_print(argc - 2, argv + 2);

@@ -1,0 +1,226 @@
+/*
+** ob_sanitizer.c: the one place that sets sanitizer options for every harness, and the
+** hooks that turn a sanitizer's report into an ouroboros finding block.
+**
+** Options (a user's ASAN_OPTIONS etc. still override them):
+** - detect_stack_use_after_return=0: recent clang turns it on, and its heap "fake stack"
+**   hides real stack depth from the stack-budget and stack-overflow detectors;
+** - use_sigaltstack=1: a stack overflow can only be reported from a stack of its own;
+** - detect_leaks=1, and halt_on_error for UBSan and TSan, so every finding ends the input;
+** - the llvm-19 symbolizer, so every report has file:line frames.
+** Report buffers are static: a stack-overflow report runs on the small signal stack.
+*/
+#define _POSIX_C_SOURCE 200809L
+
+#include "ob_sanitizer.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define OB_SYMBOLIZER "external_symbolizer_path=/usr/lib/llvm-19/bin/llvm-symbolizer"
+
+const char *__asan_default_options(void);
+const char *__ubsan_default_options(void);
+const char *__tsan_default_options(void);
+const char *__lsan_default_options(void);
+void __sanitizer_report_error_summary(const char *summary);
+
+const char *__asan_default_options(void)
+{
+    return "detect_stack_use_after_return=0:use_sigaltstack=1:detect_leaks=1:"
+           "handle_abort=1:print_summary=1:malloc_context_size=30:" OB_SYMBOLIZER;
+}
+
+const char *__ubsan_default_options(void)
+{
+    return "print_stacktrace=1:halt_on_error=1:print_summary=1:" OB_SYMBOLIZER;
+}
+
+const char *__tsan_default_options(void)
+{
+    return "halt_on_error=1:second_deadlock_stack=1:print_summary=1:" OB_SYMBOLIZER;
+}
+
+const char *__lsan_default_options(void)
+{
+    return "report_objects=1:" OB_SYMBOLIZER;
+}
+
+/* From whichever sanitizer runtime is linked; absent ones are NULL. */
+void __asan_set_error_report_callback(void (*cb)(const char *)) __attribute__((weak));
+int __lsan_do_recoverable_leak_check(void) __attribute__((weak));
+size_t __sanitizer_get_current_allocated_bytes(void) __attribute__((weak));
+int __sanitizer_install_malloc_and_free_hooks(void (*m)(const volatile void *, size_t),
+                                              void (*f)(const volatile void *))
+    __attribute__((weak));
+
+static _Atomic(const ob_program *) current_program;
+static const char *overflow_klass;
+static char overflow_message[512];
+static atomic_int in_leak_check;
+static atomic_llong live_blocks;
+static char asan_text[1 << 16];
+static atomic_int have_asan_text;
+static ob_report report; /* static: see the file comment */
+static uintptr_t pcs[OB_MAX_FRAMES];
+
+static void on_malloc(const volatile void *p, size_t n)
+{
+    (void)p;
+    (void)n;
+    atomic_fetch_add_explicit(&live_blocks, 1, memory_order_relaxed);
+}
+
+static void on_free(const volatile void *p)
+{
+    if (p)
+        atomic_fetch_sub_explicit(&live_blocks, 1, memory_order_relaxed);
+}
+
+static void on_asan_report(const char *text)
+{
+    snprintf(asan_text, sizeof asan_text, "%s", text);
+    atomic_store(&have_asan_text, 1);
+}
+
+void ob_sanitizer_install(void)
+{
+    static atomic_int done;
+    if (atomic_exchange(&done, 1))
+        return;
+    if (__asan_set_error_report_callback)
+        __asan_set_error_report_callback(on_asan_report);
+    if (__sanitizer_install_malloc_and_free_hooks)
+        __sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
+}
+
+void ob_sanitizer_set_program(const ob_program *p)
+{
+    atomic_store(&current_program, p);
+}
+
+void ob_sanitizer_expect_overflow(const char *klass, const char *message)
+{
+    overflow_klass = klass;
+    snprintf(overflow_message, sizeof overflow_message, "%s", message ? message : "");
+}
+
+int ob_heap_available(void)
+{
+    return __sanitizer_get_current_allocated_bytes != NULL;
+}
+
+uint64_t ob_heap_bytes(void)
+{
+    return __sanitizer_get_current_allocated_bytes ? __sanitizer_get_current_allocated_bytes() : 0;
+}
+
+uint64_t ob_heap_blocks(void)
+{
+    long long n = atomic_load_explicit(&live_blocks, memory_order_relaxed);
+    return n > 0 ? (uint64_t)n : 0;
+}
+
+/* "SUMMARY: ThreadSanitizer: data race x.c:3 in f" -> "data-race": the words after the
+   tool's name up to the first that looks like a location, joined by '-'. */
+static void class_from_summary(const char *summary, char *klass, size_t len)
+{
+    if (strstr(summary, " leaked in ")) {
+        snprintf(klass, len, "leak");
+        return;
+    }
+    const char *p = strstr(summary, "Sanitizer: ");
+    p = p ? p + strlen("Sanitizer: ") : summary;
+    size_t n = 0;
+    while (*p && n + 1 < len) {
+        size_t w = strcspn(p, " ");
+        if (w == 0 || strcspn(p, "/:.(") < w || n + w + 2 > len)
+            break;
+        if (n)
+            klass[n++] = '-';
+        memcpy(klass + n, p, w);
+        n += w;
+        p += w + (p[w] == ' ');
+    }
+    klass[n] = 0;
+    if (!n)
+        snprintf(klass, len, "sanitizer");
+}
+
+static char klass_buf[64];
+
+static void build_report(const char *summary)
+{
+    memset(&report, 0, sizeof report);
+    if (atomic_load(&have_asan_text) &&
+        ob_parse_sanitizer_report(asan_text, klass_buf, sizeof klass_buf, &report.stack) == 0) {
+        report.klass = klass_buf;
+    } else {
+        class_from_summary(summary, klass_buf, sizeof klass_buf);
+        report.klass = klass_buf;
+        unsigned n = ob_stack_pcs(pcs, OB_MAX_FRAMES, 1);
+        ob_stack_symbolize(pcs, n, &report.stack);
+    }
+    if (overflow_klass &&
+        (strcmp(report.klass, "stack-overflow") == 0 || strcmp(report.klass, "SEGV") == 0)) {
+        report.klass = overflow_klass;
+        snprintf(report.message, sizeof report.message, "%s", overflow_message);
+    } else {
+        snprintf(report.message, sizeof report.message, "%s", summary);
+    }
+    report.program = atomic_load(&current_program);
+    ob_report_sign(&report);
+}
+
+/* Every sanitizer calls this once per report, just before it ends the process (we set
+   halt_on_error everywhere). Defining it replaces the runtime's own SUMMARY line. */
+void __sanitizer_report_error_summary(const char *summary)
+{
+    fprintf(stderr, "%s\n", summary);
+    if (atomic_load(&in_leak_check) || !atomic_load(&current_program))
+        return;
+    build_report(summary);
+    ob_report_write(stderr, &report);
+    fflush(stderr);
+}
+
+static size_t read_all(FILE *f, char *buf, size_t cap)
+{
+    rewind(f);
+    size_t n = fread(buf, 1, cap - 1, f);
+    buf[n] = 0;
+    return n;
+}
+
+int ob_sanitizer_leak_check(ob_stack *stack)
+{
+    if (!__lsan_do_recoverable_leak_check)
+        return 0;
+    FILE *tmp = tmpfile();
+    int saved = tmp ? dup(2) : -1;
+    if (saved < 0) {
+        if (tmp)
+            fclose(tmp);
+        return __lsan_do_recoverable_leak_check() != 0;
+    }
+    fflush(stderr);
+    dup2(fileno(tmp), 2);
+    atomic_store(&in_leak_check, 1);
+    int leaked = __lsan_do_recoverable_leak_check();
+    atomic_store(&in_leak_check, 0);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    read_all(tmp, asan_text, sizeof asan_text);
+    fclose(tmp);
+    if (!leaked)
+        return 0;
+    fputs(asan_text, stderr);
+    char klass[64];
+    if (ob_parse_sanitizer_report(asan_text, klass, sizeof klass, stack) != 0)
+        stack->n = 0;
+    return 1;
+}
