@@ -13,9 +13,11 @@ extern "C" {
 #include "harness/kit/ob_fiber_stack.h"
 }
 
-namespace {
+namespace
+{
 
-class Fibers : public ::testing::Test {
+class Fibers : public ::testing::Test
+{
   protected:
     void SetUp() override
     {
@@ -137,9 +139,9 @@ TEST_F(Fibers, RacyCounterLosesAnUpdateUnderSomeSchedulesOnly)
             const std::vector<uint8_t> sched = {static_cast<uint8_t>(first), 0,
                                                 static_cast<uint8_t>(change)};
             Racy r{0};
-            ASSERT_EQ(ob_fibers_run(f, 2, racy_fn, &r, sched.data(), sched.size(), nullptr,
-                                    nullptr),
-                      OB_EXEC_OK);
+            ASSERT_EQ(
+                ob_fibers_run(f, 2, racy_fn, &r, sched.data(), sched.size(), nullptr, nullptr),
+                OB_EXEC_OK);
             outcomes.insert(r.counter);
         }
     }
@@ -173,8 +175,8 @@ std::vector<Crossed *> crossed_heap;
 int run_crossed(ob_fibers *f, const std::vector<uint8_t> &sched, ob_position *pos)
 {
     crossed_heap.push_back(new Crossed);
-    return ob_fibers_run(f, 2, crossed_fn, crossed_heap.back(), sched.data(), sched.size(),
-                         nullptr, pos);
+    return ob_fibers_run(f, 2, crossed_fn, crossed_heap.back(), sched.data(), sched.size(), nullptr,
+                         pos);
 }
 
 TEST_F(Fibers, CrossedLocksDeadlockIsReportedAndTheExecutorRecovers)
@@ -248,8 +250,7 @@ TEST_F(Fibers, LockGivesMutualExclusionWithoutBlockingTheThread)
         for (size_t k = 4; k < sched.size(); k++)
             sched[k] %= 16;
         Guarded g;
-        ASSERT_EQ(ob_fibers_run(f, 4, guarded_fn, &g, sched.data(), sched.size(), nullptr,
-                                nullptr),
+        ASSERT_EQ(ob_fibers_run(f, 4, guarded_fn, &g, sched.data(), sched.size(), nullptr, nullptr),
                   OB_EXEC_OK);
         ASSERT_EQ(g.counter, 40);
         pthread_mutex_destroy(&g.m);
@@ -277,8 +278,7 @@ TEST_F(Fibers, EachThreadRunsOnItsOwnStackWithItsIndex)
 {
     Where w = {f, {}, {}};
     ob_position pos[OB_MAX_THREADS];
-    ASSERT_EQ(ob_fibers_run(f, OB_MAX_THREADS, where_fn, &w, nullptr, 0, nullptr, pos),
-              OB_EXEC_OK);
+    ASSERT_EQ(ob_fibers_run(f, OB_MAX_THREADS, where_fn, &w, nullptr, 0, nullptr, pos), OB_EXEC_OK);
     for (unsigned t = 0; t < OB_MAX_THREADS; t++) {
         EXPECT_EQ(w.thread[t], (int)t);
         EXPECT_TRUE(w.on_own_stack[t]);

@@ -27,8 +27,11 @@ inline const ob_op kOps[] = {
 };
 
 inline const ob_target kTarget = {
-    "fixture", kOps,    sizeof kOps / sizeof kOps[0], nullptr, nullptr, nullptr, nullptr,
-    nullptr,   nullptr, nullptr,                      0,       nullptr, nullptr,
+    "fixture", kOps,    sizeof kOps / sizeof kOps[0],
+    nullptr,   nullptr, nullptr,
+    nullptr,   nullptr, nullptr,
+    nullptr,   0,       nullptr,
+    nullptr,
 };
 
 } // namespace fixture

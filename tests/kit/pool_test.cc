@@ -12,9 +12,11 @@ extern "C" {
 #include "harness/kit/ob_exec_pool.h"
 }
 
-namespace {
+namespace
+{
 
-class Pool : public ::testing::Test {
+class Pool : public ::testing::Test
+{
   protected:
     void SetUp() override
     {
