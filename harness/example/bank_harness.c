@@ -70,8 +70,8 @@ static const ob_op ops[] = {
 };
 
 static const ob_gauge gauges[] = {
-    {"live_accounts", bank_live_accounts},
-    {"note_bytes", bank_live_note_bytes},
+    {"live_accounts", bank_live_accounts, OB_GAUGE_BALANCED},
+    {"note_bytes", bank_live_note_bytes, OB_GAUGE_BALANCED},
 };
 
 const ob_target ob_harness_target = {

@@ -75,7 +75,8 @@ OB_NO_SANITIZE size_t ob_fiber_stack_used(const uint8_t *lo, const uint8_t *hi)
     const uint64_t *w = (const uint64_t *)(const void *)lo;
     const uint64_t *end = (const uint64_t *)(const void *)hi;
     /* Eight words a step: the untouched bulk of a stack is most of what gets read. */
-    while (end - w >= 8 && ((w[0] ^ PAINT) | (w[1] ^ PAINT) | (w[2] ^ PAINT) | (w[3] ^ PAINT) | (w[4] ^ PAINT) | (w[5] ^ PAINT) | (w[6] ^ PAINT) | (w[7] ^ PAINT)) == 0)
+    while (end - w >= 8 && ((w[0] ^ PAINT) | (w[1] ^ PAINT) | (w[2] ^ PAINT) | (w[3] ^ PAINT) |
+                            (w[4] ^ PAINT) | (w[5] ^ PAINT) | (w[6] ^ PAINT) | (w[7] ^ PAINT)) == 0)
         w += 8;
     while (w < end && *w == PAINT)
         w++;

@@ -320,8 +320,8 @@ static void fiber_prepare(fiber *fib)
     fib->pos = (ob_position){NULL, 0, 0};
 }
 
-static void run_prepare(ob_fibers *f, unsigned n, ob_thread_fn fn, void *arg,
-                        const uint8_t *sched, size_t len, ob_trace *trace)
+static void run_prepare(ob_fibers *f, unsigned n, ob_thread_fn fn, void *arg, const uint8_t *sched,
+                        size_t len, ob_trace *trace)
 {
     for (unsigned t = 0; t < n; t++)
         fiber_prepare(&f->fib[t]);

@@ -109,6 +109,8 @@ static void on_hang(const uintptr_t *pcs, unsigned n)
     ob_stack_symbolize(pcs, n, &stack);
     emit(&f, "hang", &stack, NULL, "the input ran longer than %.2f s; %s", H.det.hang_seconds,
          where);
+    /* Already reported: the abort that follows must not be reported again as a crash. */
+    ob_sanitizer_set_program(NULL);
     H.die();
 }
 
@@ -227,7 +229,8 @@ static int judge_leak(uint64_t heap_before, ob_finding *f)
     for (unsigned i = 0; i < ngauges(); i++) {
         gauge_values[i] = (ob_gauge_value){T()->gauges[i].name, gauges_before[i], 0};
         gauge_values[i].after = T()->gauges[i].read();
-        if (gauge_values[i].after != gauge_values[i].before) {
+        if (T()->gauges[i].kind == OB_GAUGE_BALANCED &&
+            gauge_values[i].after != gauge_values[i].before) {
             changed = 1;
             n += (size_t)snprintf(names + n, n < sizeof names ? sizeof names - n : 0, "%s%s",
                                   n ? "," : "", gauge_values[i].name);
@@ -276,7 +279,11 @@ static int judge_growth(ob_finding *f)
             return 0;
         sample(m[r]);
     }
-    for (unsigned i = ob_heap_available() ? 0 : 2; i < nm; i++) {
+    /* Gauges first: they name the bug better than heap totals do. */
+    for (unsigned k = 0; k < nm; k++) {
+        unsigned i = (k + 2) % nm;
+        if (i < 2 && !ob_heap_available())
+            continue;
         unsigned up = 0;
         char deltas[256] = "";
         size_t n = 0;
@@ -285,21 +292,11 @@ static int judge_growth(ob_finding *f)
             n += (size_t)snprintf(deltas + n, n < sizeof deltas ? sizeof deltas - n : 0, " %+lld",
                                   (long long)(m[r][i] - m[r - 1][i]));
         }
-        /* Gauges name the bug better than heap totals: prefer them in the signature. */
-        if (up == runs && (i >= 2 || !ngauges() || f->klass == NULL)) {
-            unsigned named = i;
-            for (unsigned g = 2; g < nm && named < 2; g++) {
-                int all = 1;
-                for (unsigned r = 1; r <= runs; r++)
-                    all &= m[r][g] > m[r - 1][g];
-                if (all)
-                    named = g;
-            }
-            return emit(f, "growth", NULL, measure_name(named),
+        if (up == runs)
+            return emit(f, "growth", NULL, measure_name(i),
                         "%s grew on every one of %u repeated runs of the same program (after %u "
                         "warm-up runs):%s per run",
                         measure_name(i), runs, H.det.growth_warmup, deltas);
-        }
     }
     return 0;
 }

@@ -107,12 +107,17 @@ typedef struct ob_op {
     int makes; /* 1: stores an object in call->result, which goes into the next handle */
 } ob_op;
 
-/* A process-wide counter of the target (live objects, registry entries, bytes cached),
-   readable before setup and after teardown: the leak detector wants it back at its value
-   from before the input, the growth detector watches it across repeated runs. */
+/* A process-wide counter of the target, readable before setup and after teardown.
+   Balanced gauges (live objects, open handles) must return to their value from before
+   the input: the leak detector checks them. Bounded gauges (cache entries, registry
+   size) may keep what an input left, since caches fill, but must not grow when the same
+   input runs again: only the growth detector watches them. */
+typedef enum ob_gauge_kind { OB_GAUGE_BALANCED = 0, OB_GAUGE_BOUNDED = 1 } ob_gauge_kind;
+
 typedef struct ob_gauge {
     const char *name; /* e.g. "live_objects" */
     int64_t (*read)(void);
+    ob_gauge_kind kind;
 } ob_gauge;
 
 /* Live objects and their references, reported by a target's enumerate hook so a leak

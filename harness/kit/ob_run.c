@@ -122,6 +122,9 @@ static int run_threads(ob_runner *r, run_ctx *c, ob_outcome *out)
     ob_position pos[OB_MAX_THREADS];
     int rc =
         ob_fibers_run(r->fibers, p->nthreads, thread_body, c, p->schedule, p->nschedule, NULL, pos);
+    out->stack_size = ob_fibers_stack_size(r->fibers);
+    for (uint32_t i = 0; i < p->nthreads; i++)
+        out->stack_used[i] = ob_fibers_high_water(r->fibers, i);
     for (uint32_t i = 0; rc == OB_EXEC_DEADLOCK && i < p->nthreads; i++) {
         out->positions[i] = pos[i].where;
         out->blocked[i] = pos[i].blocked;

@@ -80,11 +80,7 @@ static void on_free(const volatile void *p)
         atomic_fetch_sub_explicit(&live_blocks, 1, memory_order_relaxed);
 }
 
-static void on_asan_report(const char *text)
-{
-    snprintf(asan_text, sizeof asan_text, "%s", text);
-    atomic_store(&have_asan_text, 1);
-}
+static void on_asan_report(const char *text);
 
 void ob_sanitizer_install(void)
 {
@@ -168,6 +164,10 @@ static void build_report(const char *summary)
         (strcmp(report.klass, "stack-overflow") == 0 || strcmp(report.klass, "SEGV") == 0)) {
         report.klass = overflow_klass;
         snprintf(report.message, sizeof report.message, "%s", overflow_message);
+    } else if (atomic_load(&have_asan_text)) {
+        const char *e = strstr(asan_text, "ERROR: ");
+        e = e ? e : asan_text;
+        snprintf(report.message, sizeof report.message, "%.*s", (int)strcspn(e, "\n"), e);
     } else {
         snprintf(report.message, sizeof report.message, "%s", summary);
     }
@@ -175,12 +175,31 @@ static void build_report(const char *summary)
     ob_report_sign(&report);
 }
 
+/* ASan hands over its whole report after printing it (and after its SUMMARY line), so
+   for ASan errors this is where the finding block is written. */
+static void on_asan_report(const char *text)
+{
+    snprintf(asan_text, sizeof asan_text, "%s", text);
+    atomic_store(&have_asan_text, 1);
+    if (atomic_load(&in_leak_check) || !atomic_load(&current_program))
+        return;
+    build_report("");
+    ob_report_write(stderr, &report);
+    fflush(stderr);
+}
+
+static int asan_will_report(const char *summary)
+{
+    return __asan_set_error_report_callback && strstr(summary, "AddressSanitizer: ") &&
+           !strstr(summary, " leaked in ");
+}
+
 /* Every sanitizer calls this once per report, just before it ends the process (we set
    halt_on_error everywhere). Defining it replaces the runtime's own SUMMARY line. */
 void __sanitizer_report_error_summary(const char *summary)
 {
     fprintf(stderr, "%s\n", summary);
-    if (atomic_load(&in_leak_check) || !atomic_load(&current_program))
+    if (atomic_load(&in_leak_check) || !atomic_load(&current_program) || asan_will_report(summary))
         return;
     build_report(summary);
     ob_report_write(stderr, &report);

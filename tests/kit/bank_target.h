@@ -69,7 +69,7 @@ inline const ob_op kOps[] = {
     {"account.note", op_note, 2, {OB_HANDLE, OB_BYTES(32)}, 0},
 };
 
-inline const ob_gauge kGauges[] = {{"live_accounts", bank_live_accounts}};
+inline const ob_gauge kGauges[] = {{"live_accounts", bank_live_accounts, OB_GAUGE_BALANCED}};
 
 inline const ob_target kTarget = {
     "bank",  kOps,  4,       install, setup,   teardown, release,

@@ -1,0 +1,224 @@
+// Every detector against the lab target (lab_target.c): each defect is reported with its
+// class and a stable signature, and each fixed twin is not. Findings that end the process
+// (stack, hang, LeakSanitizer's at-exit duty) run in death-test children.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <unistd.h>
+
+extern "C" {
+#include "harness/kit/ob_kit.h"
+}
+
+namespace
+{
+
+ob_finding run(const char *src)
+{
+    ob_program p;
+    char err[256] = "";
+    ob_finding f = {};
+    EXPECT_EQ(ob_program_assemble(&ob_harness_target, src, &p, err, sizeof err), OB_OK) << err;
+    uint8_t *bytes = nullptr;
+    size_t n = 0;
+    EXPECT_EQ(ob_program_encode(&p, &bytes, &n), OB_OK);
+    ob_program_clear(&p);
+    EXPECT_EQ(ob_harness_run(bytes, n, &f), OB_OK);
+    free(bytes);
+    return f;
+}
+
+std::string klass(const ob_finding &f)
+{
+    return f.klass ? f.klass : "none";
+}
+
+// In a death-test child: run, print what was found, leave without LSan's at-exit check.
+[[noreturn]] void run_and_say(const char *src)
+{
+    ob_finding f = run(src);
+    fprintf(stderr, "found=%s sig=[%s]\n", klass(f).c_str(), f.signature);
+    fflush(stderr);
+    _exit(0);
+}
+
+void exit_seven()
+{
+    _exit(7);
+}
+
+const char *kCycle = "threads 1\n"
+                     "t0 h0 = node.new\n"
+                     "t0 h1 = node.new\n"
+                     "t0 node.link h0 h1\n"
+                     "t0 node.link h1 h0\n";
+
+TEST(Leak, AReferenceCycleIsReportedWithTheCycle)
+{
+    ob_finding f = run(kCycle);
+    ASSERT_EQ(klass(f), "leak");
+    EXPECT_NE(std::string(f.message).find("live_nodes"), std::string::npos) << f.message;
+    EXPECT_NE(std::string(f.message).find("node#"), std::string::npos) << f.message;
+    EXPECT_NE(std::string(f.signature).find("node -> node"), std::string::npos) << f.signature;
+}
+
+TEST(Leak, WeakBackReferencesLeakNothing)
+{
+    ob_finding f = run("threads 1\n"
+                       "t0 h0 = node.new\n"
+                       "t0 h1 = node.new\n"
+                       "t0 node.link h0 h1\n"
+                       "t0 node.link_weak h1 h0\n");
+    EXPECT_EQ(klass(f), "none") << f.message;
+}
+
+TEST(LeakDeathTest, AForgottenMallocIsFoundByLeakSanitizer)
+{
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+    GTEST_SKIP() << "ThreadSanitizer builds have no LeakSanitizer";
+#endif
+#endif
+    EXPECT_EXIT(run_and_say("threads 1\nt0 lost.alloc 7\n"), ::testing::ExitedWithCode(0),
+                "found=leak sig=\\[leak: op_lost_alloc");
+    EXPECT_EXIT(run_and_say("threads 1\nt0 kept.alloc 7\n"), ::testing::ExitedWithCode(0),
+                "found=none");
+}
+
+TEST(Growth, AnInternTableThatNeverForgetsIsReported)
+{
+    ob_finding f = run("threads 2\n"
+                       "t0 intern \"alpha\"\n"
+                       "t1 intern \"beta\"\n"
+                       "t0 intern \"gamma\"\n");
+    ASSERT_EQ(klass(f), "growth");
+    EXPECT_NE(std::string(f.signature).find("interned"), std::string::npos) << f.signature;
+    EXPECT_NE(std::string(f.message).find("+3 +3 +3"), std::string::npos) << f.message;
+}
+
+TEST(Growth, ABoundedLruIsNot)
+{
+    std::string src = "threads 1\n";
+    for (int i = 0; i < 9; i++)
+        src += "t0 intern.lru \"k" + std::to_string(i) + "\"\n";
+    ob_finding f = run(src.c_str());
+    EXPECT_EQ(klass(f), "none") << f.message;
+}
+
+std::string nest_program(int depth)
+{
+    return "threads 1\nt0 nest " + std::to_string(depth) + "\n";
+}
+
+// A recursion depth that uses between 55% and 90% of a fiber stack in this build
+// (frame sizes differ between sanitizer configs), measured on a runner of our own.
+int depth_past_the_budget()
+{
+    ob_options opt = {};
+    ob_runner *r = nullptr;
+    EXPECT_EQ(ob_runner_new(&opt, &r), OB_OK);
+    int found = -1;
+    for (int depth = 64; depth < 100000 && found < 0; depth += depth / 8) {
+        ob_program p;
+        EXPECT_EQ(
+            ob_program_assemble(&ob_harness_target, nest_program(depth).c_str(), &p, nullptr, 0),
+            OB_OK);
+        ob_outcome o;
+        EXPECT_EQ(ob_run(r, &p, &o), OB_OK);
+        ob_program_clear(&p);
+        double used = (double)o.stack_used[0] / (double)o.stack_size;
+        if (used > 0.55 && used < 0.9)
+            found = depth;
+    }
+    ob_runner_free(r);
+    return found;
+}
+
+TEST(StackDeathTest, RecursionPastTheBudgetIsStackBudgetFromASmallInput)
+{
+    int depth = depth_past_the_budget();
+    ASSERT_GT(depth, 0);
+    std::string src = nest_program(depth);
+    ob_program p;
+    ASSERT_EQ(ob_program_assemble(&ob_harness_target, src.c_str(), &p, nullptr, 0), OB_OK);
+    uint8_t *bytes = nullptr;
+    size_t n = 0;
+    ASSERT_EQ(ob_program_encode(&p, &bytes, &n), OB_OK);
+    ob_program_clear(&p);
+    free(bytes);
+    EXPECT_LT(n, 4096u);
+    EXPECT_DEATH(run(src.c_str()), "FINDING stack-budget.*signature: stack-budget: nest");
+}
+
+TEST(StackDeathTest, UnboundedRecursionIsStackOverflow)
+{
+    EXPECT_DEATH(run(nest_program(100000).c_str()),
+                 "FINDING stack-overflow.*signature: stack-overflow: nest");
+}
+
+TEST(Stack, ShallowRecursionIsClean)
+{
+    EXPECT_EQ(klass(run("threads 1\nt0 nest 20\n")), "none");
+}
+
+TEST(HangDeathTest, AnEndlessLoopIsReportedWithWhereEachThreadIs)
+{
+    ob_harness_on_fatal(exit_seven);
+    EXPECT_EXIT(run("threads 2\nt1 spin 0\n"), ::testing::ExitedWithCode(7),
+                "FINDING hang.*t1 in operation 1 \\(spin\\)");
+}
+
+TEST(Invariant, AFailedCheckIsReportedWithItsMessage)
+{
+    ob_finding f = run("threads 1\nt0 corrupt 1\n");
+    ASSERT_EQ(klass(f), "invariant");
+    EXPECT_NE(std::string(f.message).find("ledger is corrupt"), std::string::npos);
+    EXPECT_EQ(klass(run("threads 1\nt0 corrupt 0\n")), "none");
+}
+
+TEST(Signature, OneBugOneSignatureWhateverTheInput)
+{
+    ob_finding a = run(kCycle);
+    ob_finding b = run("threads 3\n"
+                       "schedule 07 01\n"
+                       "t2 h0 = node.new\n"
+                       "t1 h1 = node.new\n"
+                       "t0 h2 = node.new\n"
+                       "t2 node.link_weak h0 h2\n"
+                       "t1 node.link h2 h1\n"
+                       "t1 node.link h1 h2\n");
+    ob_finding c = run("threads 1\nt0 intern \"x\"\n");
+    ASSERT_EQ(klass(a), "leak");
+    ASSERT_EQ(klass(b), "leak");
+    EXPECT_STREQ(a.slug, b.slug) << a.signature << " vs " << b.signature;
+    EXPECT_STRNE(a.slug, c.slug);
+    EXPECT_EQ(strlen(a.slug), 16u);
+}
+
+TEST(Settings, ParseAndReject)
+{
+    ob_detectors d;
+    ob_detectors_default(&d);
+    char err[256] = "";
+    ASSERT_EQ(ob_detectors_parse(&d, "growth=0, hang_seconds=0.5 stack_budget=40", err, sizeof err),
+              OB_OK)
+        << err;
+    EXPECT_EQ(d.growth, 0);
+    EXPECT_DOUBLE_EQ(d.hang_seconds, 0.5);
+    EXPECT_EQ(d.stack_budget, 40u);
+    EXPECT_EQ(ob_detectors_parse(&d, "stack_budget=0", err, sizeof err), OB_EINVAL);
+    EXPECT_NE(std::string(err).find("stack_budget"), std::string::npos);
+    EXPECT_EQ(ob_detectors_parse(&d, "frobnicate=1", err, sizeof err), OB_EINVAL);
+    EXPECT_NE(std::string(err).find("unknown detector setting 'frobnicate=1'"), std::string::npos);
+    EXPECT_EQ(ob_detectors_parse(&d, "leak=2", err, sizeof err), OB_EINVAL);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    ::testing::InitGoogleTest(&argc, argv);
+    // The watchdog thread makes fork-only death tests unsafe; re-execute instead.
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    return RUN_ALL_TESTS();
+}
