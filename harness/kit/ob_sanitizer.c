@@ -7,6 +7,7 @@
 **   hides real stack depth from the stack-budget and stack-overflow detectors;
 ** - use_sigaltstack=1: a stack overflow can only be reported from a stack of its own;
 ** - detect_leaks=1, and halt_on_error for UBSan and TSan, so every finding ends the input;
+** - handle_abort=0: a finding we reported ends in abort(), which libFuzzer, not ASan, handles;
 ** - the llvm-19 symbolizer, so every report has file:line frames.
 ** Report buffers are static: a stack-overflow report runs on the small signal stack.
 */
@@ -31,7 +32,7 @@ void __sanitizer_report_error_summary(const char *summary);
 const char *__asan_default_options(void)
 {
     return "detect_stack_use_after_return=0:use_sigaltstack=1:detect_leaks=1:"
-           "handle_abort=1:print_summary=1:malloc_context_size=30:" OB_SYMBOLIZER;
+           "handle_abort=0:print_summary=1:malloc_context_size=30:" OB_SYMBOLIZER;
 }
 
 const char *__ubsan_default_options(void)

@@ -4,6 +4,7 @@ Generated targets, for a harness `name`:
   <name>          the regression test: replays the assembled seeds and corpus/<name>/crashes
   <name>_bin      the raw libFuzzer binary
   <name>_tool     the harness's command line: print, assemble, replay, stress
+  <name>_run      `bazel run` launcher: fuzz with libFuzzer for a time, print what it found
   <name>_corpus   the seed programs of corpus/<name>/seeds/*.txt, assembled to fuzz input
   <name>_raw_     the harness library (internal)
 """
@@ -46,8 +47,14 @@ def ob_corpus(harness):
         visibility = ["//visibility:public"],
     )
 
-def ob_fuzz_harness(name, srcs, deps = [], **kwargs):
-    """A harness defining ob_harness_target, with seeds in corpus/<name>/seeds/*.txt."""
+def ob_fuzz_harness(name, srcs, deps = [], corpus = None, tags = [], **kwargs):
+    """A harness defining ob_harness_target.
+
+    Seeds come from corpus/<corpus>/seeds/*.txt and crash inputs from corpus/<corpus>/crashes
+    (corpus defaults to name). Tags go on every generated target: a defect harness is
+    tagged "manual" to keep it out of `bazel test //...`.
+    """
+    corpus = corpus or name
     raw = name + "_raw_"
     native.cc_library(
         name = raw,
@@ -55,29 +62,47 @@ def ob_fuzz_harness(name, srcs, deps = [], **kwargs):
         deps = deps + ["//harness/kit"],
         # The kit's entry points reference ob_harness_target, defined here.
         alwayslink = True,
+        tags = tags,
         **kwargs
     )
     native.cc_binary(
         name = name + "_tool",
         deps = [":" + raw, "//harness/kit:tool_main"],
+        tags = tags,
     )
     native.cc_binary(
         name = name + "_bin",
         deps = [":" + raw, "//harness/kit:fuzz_entry"],
         linkopts = ["-fsanitize=fuzzer"],
+        tags = tags,
+    )
+    native.sh_binary(
+        name = name + "_run",
+        srcs = ["//harness/private:fuzz_run.sh"],
+        data = [":" + name + "_bin", ":" + name + "_tool", ":" + name + "_corpus"],
+        args = [
+            "$(rootpath :%s_bin)" % name,
+            "$(rootpath :%s_tool)" % name,
+            name,
+            # The seed corpus is a folder of the package in runfiles.
+            "%s/%s_corpus" % (native.package_name(), name),
+        ],
+        tags = tags + ["manual"],
     )
     seed_corpus(
         name = name + "_corpus",
-        srcs = ["//corpus:%s_seeds" % name],
+        srcs = ["//corpus:%s_seeds" % corpus],
         tool = ":" + name + "_tool",
+        tags = tags,
     )
     native.cc_test(
         name = name,
         deps = [":" + raw, "//harness/kit:tool_main"],
-        data = [":" + name + "_corpus", "//corpus:%s_crashes" % name],
+        data = [":" + name + "_corpus", "//corpus:%s_crashes" % corpus],
         args = [
             "replay",
             "$(rootpaths :%s_corpus)" % name,
-            "corpus/%s/crashes" % name,
+            "corpus/%s/crashes" % corpus,
         ],
+        tags = tags,
     )

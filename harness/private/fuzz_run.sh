@@ -1,0 +1,40 @@
+#!/bin/sh
+# <harness>_run: fuzz one harness with libFuzzer for a bounded time, then say what it found.
+#   bazel run //<pkg>:<harness>_run -- [--time SECONDS] [--jobs N] [libFuzzer flags...]
+# The corpus grows in corpus/<harness>/inputs/ (seed programs are read from the build);
+# crash inputs land in findings/<harness>/. Arguments: bin tool harness seeds_dir, then the user's.
+set -eu
+bin=$1 tool=$2 name=$3 seeds=$4
+shift 4
+ws=${BUILD_WORKSPACE_DIRECTORY:-$PWD}
+time=60 jobs=1
+while [ $# -gt 0 ]; do
+    case $1 in
+    --time) time=${2:?--time needs seconds}; shift 2 ;;
+    --jobs) jobs=${2:?--jobs needs a count}; shift 2 ;;
+    --help | -h)
+        sed -n '2,5p' "$0" >&2
+        exit 0 ;;
+    *) break ;;
+    esac
+done
+case $time$jobs in *[!0-9]*) echo "$name: --time and --jobs take whole numbers" >&2; exit 2 ;; esac
+corpus=$ws/corpus/$name/inputs findings=$ws/findings/$name
+mkdir -p "$corpus" "$findings"
+before=$(ls "$findings" | wc -l)
+parallel=
+[ "$jobs" -gt 1 ] && parallel=-fork=$jobs
+echo "$name: fuzzing for ${time}s on $jobs process(es); corpus $corpus, findings $findings" >&2
+set +e
+"$bin" -max_total_time="$time" -timeout=30 -rss_limit_mb=4096 -max_len=4096 \
+    -use_value_profile=1 -print_final_stats=1 -artifact_prefix="$findings/" $parallel \
+    "$@" "$corpus" "$seeds"
+rc=$?
+set -e
+after=$(ls "$findings" | wc -l)
+echo "$name: libFuzzer exited $rc; $((after - before)) new finding(s) in $findings" >&2
+for f in $(ls -t "$findings" | head -n $((after - before))); do
+    echo "--- $findings/$f" >&2
+    "$tool" print "$findings/$f" >&2 || true
+done
+[ "$after" -eq "$before" ]
