@@ -122,8 +122,8 @@ TEST(Signature, FallsBackToNamedFramesWithoutFileNames)
 
 TEST(Signature, StackClassesUseTheCycleRotatedToTheSmallestName)
 {
-    ob_stack odd = named({"memcpy", "walk_b", "walk_a", "walk_b", "walk_a", "walk_b", "walk_a",
-                          "parse", "main"});
+    ob_stack odd = named(
+        {"memcpy", "walk_b", "walk_a", "walk_b", "walk_a", "walk_b", "walk_a", "parse", "main"});
     ob_stack even = named({"walk_a", "walk_b", "walk_a", "walk_b", "walk_a", "walk_b", "parse"});
     EXPECT_EQ(sign("stack-overflow", odd), "stack-overflow: walk_a < walk_b");
     EXPECT_EQ(sign("stack-overflow", even), "stack-overflow: walk_a < walk_b");
