@@ -407,12 +407,13 @@ static int parse_frame(span l, ob_frame *f)
     return 0;
 }
 
-/* The first run of frame lines at or after p. */
-static void parse_stack(const char *p, ob_stack *out)
+/* The first run of frame lines at or after p; with adjacent, only one starting at p (UBSan
+   prints no stack without print_stacktrace=1, and a later one belongs to something else). */
+static void parse_stack(const char *p, int adjacent, ob_stack *out)
 {
     ob_frame f;
     out->n = 0;
-    while (*p && parse_frame(line_at(p), &f) != 0)
+    while (!adjacent && *p && parse_frame(line_at(p), &f) != 0)
         p = next_line(p);
     for (; *p && out->n < OB_MAX_FRAMES && parse_frame(line_at(p), &f) == 0; p = next_line(p))
         out->frames[out->n++] = f;
@@ -438,7 +439,10 @@ int ob_parse_sanitizer_report(const char *text, char *klass, size_t klass_len, o
     const char *line = NULL, *after = NULL, *stack_from;
     report_kind k = find_report(text, &line, &after);
     out->n = 0;
-    if (k == REPORT_NONE || klass_len == 0)
+    if (klass_len == 0)
+        return -1;
+    klass[0] = '\0';
+    if (k == REPORT_NONE)
         return -1;
     stack_from = next_line(line);
     if (k == REPORT_ERROR)
@@ -449,6 +453,6 @@ int ob_parse_sanitizer_report(const char *text, char *klass, size_t klass_len, o
         snprintf(klass, klass_len, "%s", k == REPORT_LEAK ? "leak" : "undefined-behavior");
     if (k == REPORT_LEAK && (stack_from = leak_stack(stack_from)) == NULL)
         return 0;
-    parse_stack(stack_from, out);
+    parse_stack(stack_from, k == REPORT_UB, out);
     return 0;
 }

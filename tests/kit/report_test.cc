@@ -372,6 +372,16 @@ TEST(Report, WithoutProgramOrGauges)
     EXPECT_TRUE(j["gauges"].arr.empty());
 }
 
+TEST(Report, MissingClassPrintsAsUnknown)
+{
+    Report rep;
+    rep.r.klass = nullptr;
+    ob_report_sign(&rep.r);
+    EXPECT_STREQ(rep.r.signature, "unknown: objrt_new");
+    Written w = write_report(rep.r);
+    EXPECT_EQ(w.block.rfind("==ouroboros== FINDING unknown\n", 0), 0u);
+}
+
 TEST(Report, WriteErrorIsReported)
 {
     Report rep;

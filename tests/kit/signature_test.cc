@@ -359,6 +359,9 @@ TEST(Parse, TakesTheFirstReportAndRejectsTextWithoutOne)
     std::string two =
         read_sample("ubsan_null_load.txt") + read_sample("asan_heap_use_after_free.txt");
     EXPECT_STREQ(parse(two).klass, "undefined-behavior");
+    Parsed bare = parse("a.c:1:2: runtime error: x\nnote\n    #0 0x1 in f /t/targets/a.c:1:1\n");
+    EXPECT_STREQ(bare.klass, "undefined-behavior");
+    EXPECT_EQ(bare.stack.n, 0u) << "UBSan printed no stack; a later one is not its";
 }
 
 TEST(Parse, ToleratesOddFrameLines)
