@@ -251,6 +251,8 @@ struct Sample {
     {"asan_heap_use_after_free.txt", "heap-use-after-free", "sg_read"},
     {"asan_heap_buffer_overflow.txt", "heap-buffer-overflow", "sg_overflow"},
     {"asan_double_free.txt", "double-free", "sg_release"},
+    {"asan_bad_free.txt", "bad-free", "sg_bad_free"},
+    {"asan_allocation_size_too_big.txt", "allocation-size-too-big", "sg_huge"},
     {"asan_stack_overflow.txt", "stack-overflow", "sg_recurse_a"},
     {"asan_segv.txt", "SEGV", "sg_segv"},
     {"ubsan_null_load.txt", "undefined-behavior", "sg_segv"},
@@ -258,6 +260,8 @@ struct Sample {
     {"lsan_direct_and_cycle.txt", "leak", "sg_leak_direct"},
     {"lsan_cycle_only.txt", "leak", "sg_node_new"},
     {"tsan_data_race.txt", "data-race", "sg_bump"},
+    {"tsan_heap_use_after_free.txt", "heap-use-after-free", "sg_use"},
+    {"tsan_lock_order_inversion.txt", "lock-order-inversion", "sg_lock_pair"},
 };
 
 TEST(Parse, EachRealReportGivesItsClassAndTopProjectFrame)
@@ -362,6 +366,18 @@ TEST(Parse, TakesTheFirstReportAndRejectsTextWithoutOne)
     Parsed bare = parse("a.c:1:2: runtime error: x\nnote\n    #0 0x1 in f /t/targets/a.c:1:1\n");
     EXPECT_STREQ(bare.klass, "undefined-behavior");
     EXPECT_EQ(bare.stack.n, 0u) << "UBSan printed no stack; a later one is not its";
+}
+
+TEST(Parse, ClassComesFromTheReportsOwnSummaryElseItsErrorLine)
+{
+    const char *truncated =
+        "==1==ERROR: AddressSanitizer: attempting double-free on 0x1 in thread T0:\n"
+        "    #0 0x1 in free (/b+0x1)\n";
+    EXPECT_STREQ(parse(truncated).klass, "double-free");
+    const char *two = "==1==ERROR: AddressSanitizer: SEGV on unknown address 0x10\n"
+                      "==2==ERROR: AddressSanitizer: heap-use-after-free on address 0x1\n"
+                      "SUMMARY: AddressSanitizer: heap-use-after-free /t/a.c:1:1 in f\n";
+    EXPECT_STREQ(parse(two).klass, "SEGV");
 }
 
 TEST(Parse, ToleratesOddFrameLines)
