@@ -142,6 +142,25 @@ TEST(Stack, MutualRecursionIsACycleOfPeriodTwoWhateverTheParity)
     EXPECT_EQ(sig, signature_of("stack-overflow", s500));
 }
 
+void *recurse_on_thread(void *arg)
+{
+    self_recurse(100, (ob_stack *)arg);
+    return nullptr;
+}
+
+TEST(Stack, WalksOtherThreadsWithinTheirOwnStack)
+{
+    ob_stack on_thread = {}, on_main;
+    pthread_t t;
+    ASSERT_EQ(pthread_create(&t, nullptr, recurse_on_thread, &on_thread), 0);
+    pthread_join(t, nullptr);
+    self_recurse(100, &on_main);
+    unsigned start = 0;
+    EXPECT_EQ(on_thread.n, (unsigned)OB_MAX_FRAMES);
+    EXPECT_EQ(ob_stack_cycle(&on_thread, 3, &start), 1u);
+    EXPECT_EQ(signature_of("stack-budget", on_thread), signature_of("stack-budget", on_main));
+}
+
 TEST(Stack, DistinctRecursionsSignDifferently)
 {
     ob_stack self, mutual;
