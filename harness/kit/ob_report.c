@@ -12,9 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A report without a class is caller misuse; it still prints, as "unknown". */
+static const char *klass_of(const ob_report *r)
+{
+    return r->klass != NULL ? r->klass : "unknown";
+}
+
 void ob_report_sign(ob_report *r)
 {
-    ob_signature(r->klass, &r->stack, r->signature, sizeof r->signature, r->slug);
+    ob_signature(klass_of(r), &r->stack, r->signature, sizeof r->signature, r->slug);
 }
 
 /* The program's text form, malloc'd (caller frees), or NULL without a program or memory. */
@@ -50,7 +56,7 @@ static void write_frames(FILE *out, const ob_stack *s)
 static void write_block(FILE *out, const ob_report *r, const char *program)
 {
     size_t mlen = strlen(r->message);
-    fprintf(out, "==ouroboros== FINDING %s\n", r->klass);
+    fprintf(out, "==ouroboros== FINDING %s\n", klass_of(r));
     fprintf(out, "signature: %s (%s)\n", r->signature, r->slug);
     fputs(r->message, out);
     if (mlen == 0 || r->message[mlen - 1] != '\n')
@@ -152,7 +158,7 @@ static void json_gauges(FILE *out, const ob_report *r)
 static void write_json(FILE *out, const ob_report *r, const char *program)
 {
     fputs("==ouroboros-json== {", out);
-    json_field(out, "class", r->klass, 0);
+    json_field(out, "class", klass_of(r), 0);
     json_field(out, "signature", r->signature, 1);
     json_field(out, "slug", r->slug, 1);
     json_field(out, "message", r->message, 1);

@@ -158,7 +158,11 @@ static void build_report(const char *summary)
     } else {
         class_from_summary(summary, klass_buf, sizeof klass_buf);
         report.klass = klass_buf;
-        unsigned n = ob_stack_pcs(pcs, OB_MAX_FRAMES, 1);
+        /* Walk from here, bounded by this frame rather than the pthread's stack: a report
+           from a fiber (UBSan, TSan) runs on the fiber's own stack. */
+        uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
+        unsigned n = ob_stack_pcs_from((uintptr_t)__builtin_return_address(0), fp, fp,
+                                       fp + (64u << 20), pcs, OB_MAX_FRAMES);
         ob_stack_symbolize(pcs, n, &report.stack);
     }
     if (overflow_klass &&

@@ -277,12 +277,39 @@ static report_kind find_report(const char *text, const char **line, const char *
     return REPORT_NONE;
 }
 
-/* The bug type word of an ERROR line ("attempting double-free on" -> "double-free"). */
-static void error_class(const char *after, char *klass, size_t cap)
+/* A bug type word: a letter, then letters, digits, '-' or '_', up to a space or the line end. */
+static size_t bug_type_len(const char *p)
 {
+    size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_");
+    int letter = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z');
+    return letter && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0') ? n : 0;
+}
+
+/* The bug type of the report's SUMMARY line ("SUMMARY: AddressSanitizer: bad-free (..."), or
+   NULL when the report has none before the next report. */
+static const char *summary_type(const char *from, size_t *len)
+{
+    for (const char *p = from; *p; p = next_line(p)) {
+        span l = line_at(p);
+        const char *s = in_line(l, "SUMMARY: ");
+        const char *colon = s ? in_line((span){s, l.len - (size_t)(s - l.p)}, "Sanitizer: ") : NULL;
+        if (colon != NULL)
+            return (*len = bug_type_len(colon + 11)) > 0 ? colon + 11 : NULL;
+        if (in_line(l, "ERROR: ") != NULL)
+            return NULL;
+    }
+    return NULL;
+}
+
+/* The runtime's own bug type from SUMMARY ("attempting free on address which was not
+   malloc()-ed" is "bad-free"), else the ERROR line's first word ("SEGV on unknown address"). */
+static void error_class(const char *line, const char *after, char *klass, size_t cap)
+{
+    size_t n = 0;
+    const char *t = summary_type(next_line(line), &n);
     if (strncmp(after, "attempting ", 11) == 0)
         after += 11;
-    span w = {after, strcspn(after, " :\n")};
+    span w = t ? (span){t, n} : (span){after, strcspn(after, " :\n")};
     copy_span(klass, cap, w);
 }
 
@@ -407,12 +434,13 @@ static int parse_frame(span l, ob_frame *f)
     return 0;
 }
 
-/* The first run of frame lines at or after p. */
-static void parse_stack(const char *p, ob_stack *out)
+/* The first run of frame lines at or after p; with adjacent, only one starting at p (UBSan
+   prints no stack without print_stacktrace=1, and a later one belongs to something else). */
+static void parse_stack(const char *p, int adjacent, ob_stack *out)
 {
     ob_frame f;
     out->n = 0;
-    while (*p && parse_frame(line_at(p), &f) != 0)
+    while (!adjacent && *p && parse_frame(line_at(p), &f) != 0)
         p = next_line(p);
     for (; *p && out->n < OB_MAX_FRAMES && parse_frame(line_at(p), &f) == 0; p = next_line(p))
         out->frames[out->n++] = f;
@@ -438,17 +466,20 @@ int ob_parse_sanitizer_report(const char *text, char *klass, size_t klass_len, o
     const char *line = NULL, *after = NULL, *stack_from;
     report_kind k = find_report(text, &line, &after);
     out->n = 0;
-    if (k == REPORT_NONE || klass_len == 0)
+    if (klass_len == 0)
+        return -1;
+    klass[0] = '\0';
+    if (k == REPORT_NONE)
         return -1;
     stack_from = next_line(line);
     if (k == REPORT_ERROR)
-        error_class(after, klass, klass_len);
+        error_class(line, after, klass, klass_len);
     else if (k == REPORT_TSAN)
         tsan_class(after, klass, klass_len);
     else
         snprintf(klass, klass_len, "%s", k == REPORT_LEAK ? "leak" : "undefined-behavior");
     if (k == REPORT_LEAK && (stack_from = leak_stack(stack_from)) == NULL)
         return 0;
-    parse_stack(stack_from, out);
+    parse_stack(stack_from, k == REPORT_UB, out);
     return 0;
 }

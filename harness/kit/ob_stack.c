@@ -62,8 +62,10 @@ __attribute__((no_sanitize("address", "thread"))) static uintptr_t read_word(uin
     return *(const uintptr_t *)at;
 }
 
-static unsigned walk(uintptr_t fp, uintptr_t lo, uintptr_t hi, uintptr_t *pcs, unsigned n,
-                     unsigned max, unsigned skip)
+/* Inlined so that ob_stack_pcs cannot tail-call it: its own frame must stay live while read. */
+static inline __attribute__((always_inline)) unsigned walk(uintptr_t fp, uintptr_t lo, uintptr_t hi,
+                                                           uintptr_t *pcs, unsigned n, unsigned max,
+                                                           unsigned skip)
 {
     while (n < max && frame_ok(fp, lo, hi)) {
         uintptr_t next = read_word(fp);
