@@ -64,4 +64,3 @@ void *ob_fiber_ctx_sp(const ob_fiber_ctx *c)
 {
     return c->sp;
 }
-

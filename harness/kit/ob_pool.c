@@ -85,14 +85,16 @@ static void sem_wait_retrying(sem_t *s)
         ;
 }
 
-static void wait_for_work(worker *w)
+/* Yields for a while before sleeping: the next post usually comes within microseconds,
+   and sem_post only enters the kernel when someone sleeps. */
+static void wait_briefly_then_sleep(sem_t *s)
 {
     for (int i = 0; i < SPIN_TRIES; i++) {
-        if (sem_trywait(&w->go) == 0)
+        if (sem_trywait(s) == 0)
             return;
         sched_yield();
     }
-    sem_wait_retrying(&w->go);
+    sem_wait_retrying(s);
 }
 
 static void run_one(worker *w)
@@ -111,7 +113,7 @@ static void *worker_main(void *arg)
     worker *w = arg;
     ob_exec_tls = (ob_exec_binding){&POOL_OPS, w, (int)w->index};
     for (;;) {
-        wait_for_work(w);
+        wait_briefly_then_sleep(&w->go);
         if (atomic_load_explicit(&w->pool->stop, memory_order_acquire))
             return NULL;
         run_one(w);
@@ -188,7 +190,7 @@ int ob_pool_run(ob_pool *p, unsigned n, ob_thread_fn fn, void *arg)
     /* sem_post publishes fn, arg and remaining to each worker it wakes. */
     for (unsigned t = 0; t < n; t++)
         sem_post(&p->w[t].go);
-    sem_wait_retrying(&p->done);
+    wait_briefly_then_sleep(&p->done);
     return OB_EXEC_OK;
 }
 

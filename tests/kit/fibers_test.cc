@@ -13,9 +13,11 @@ extern "C" {
 #include "harness/kit/ob_fiber_stack.h"
 }
 
-namespace {
+namespace
+{
 
-class Fibers : public ::testing::Test {
+class Fibers : public ::testing::Test
+{
   protected:
     void SetUp() override
     {
@@ -137,9 +139,9 @@ TEST_F(Fibers, RacyCounterLosesAnUpdateUnderSomeSchedulesOnly)
             const std::vector<uint8_t> sched = {static_cast<uint8_t>(first), 0,
                                                 static_cast<uint8_t>(change)};
             Racy r{0};
-            ASSERT_EQ(ob_fibers_run(f, 2, racy_fn, &r, sched.data(), sched.size(), nullptr,
-                                    nullptr),
-                      OB_EXEC_OK);
+            ASSERT_EQ(
+                ob_fibers_run(f, 2, racy_fn, &r, sched.data(), sched.size(), nullptr, nullptr),
+                OB_EXEC_OK);
             outcomes.insert(r.counter);
         }
     }
@@ -173,8 +175,8 @@ std::vector<Crossed *> crossed_heap;
 int run_crossed(ob_fibers *f, const std::vector<uint8_t> &sched, ob_position *pos)
 {
     crossed_heap.push_back(new Crossed);
-    return ob_fibers_run(f, 2, crossed_fn, crossed_heap.back(), sched.data(), sched.size(),
-                         nullptr, pos);
+    return ob_fibers_run(f, 2, crossed_fn, crossed_heap.back(), sched.data(), sched.size(), nullptr,
+                         pos);
 }
 
 TEST_F(Fibers, CrossedLocksDeadlockIsReportedAndTheExecutorRecovers)
@@ -248,8 +250,7 @@ TEST_F(Fibers, LockGivesMutualExclusionWithoutBlockingTheThread)
         for (size_t k = 4; k < sched.size(); k++)
             sched[k] %= 16;
         Guarded g;
-        ASSERT_EQ(ob_fibers_run(f, 4, guarded_fn, &g, sched.data(), sched.size(), nullptr,
-                                nullptr),
+        ASSERT_EQ(ob_fibers_run(f, 4, guarded_fn, &g, sched.data(), sched.size(), nullptr, nullptr),
                   OB_EXEC_OK);
         ASSERT_EQ(g.counter, 40);
         pthread_mutex_destroy(&g.m);
@@ -277,8 +278,7 @@ TEST_F(Fibers, EachThreadRunsOnItsOwnStackWithItsIndex)
 {
     Where w = {f, {}, {}};
     ob_position pos[OB_MAX_THREADS];
-    ASSERT_EQ(ob_fibers_run(f, OB_MAX_THREADS, where_fn, &w, nullptr, 0, nullptr, pos),
-              OB_EXEC_OK);
+    ASSERT_EQ(ob_fibers_run(f, OB_MAX_THREADS, where_fn, &w, nullptr, 0, nullptr, pos), OB_EXEC_OK);
     for (unsigned t = 0; t < OB_MAX_THREADS; t++) {
         EXPECT_EQ(w.thread[t], (int)t);
         EXPECT_TRUE(w.on_own_stack[t]);
@@ -294,6 +294,8 @@ __attribute__((noinline)) int recurse(int depth)
     volatile char buf[256];
     buf[0] = static_cast<char>(depth);
     buf[255] = static_cast<char>(depth);
+    /* The buffer escapes, so every frame keeps it and the recursion stays a recursion. */
+    __asm__ volatile("" : : "r"(buf) : "memory");
     if (depth == 0)
         return buf[0];
     return recurse(depth - 1) + buf[255];
@@ -340,3 +342,26 @@ TEST(FibersConfig, StackSizeRoundsUpToPages)
 }
 
 } // namespace
+
+#if defined(__has_feature)
+#if __has_feature(coverage_sanitizer)
+#define OB_TEST_SANCOV 1
+#endif
+#endif
+
+#if defined(OB_TEST_SANCOV)
+extern "C" __thread uintptr_t __sancov_lowest_stack;
+
+TEST_F(Fibers, LibFuzzerStackDepthSignalNeverSeesFiberStacks)
+{
+    uintptr_t lo0, hi0, lo7, hi7;
+    ob_fibers_stack_bounds(f, 0, &lo0, &hi0);
+    ob_fibers_stack_bounds(f, OB_MAX_THREADS - 1, &lo7, &hi7);
+    int depth = 64;
+    __sancov_lowest_stack = UINTPTR_MAX;
+    ASSERT_EQ(ob_fibers_run(f, 2, deep_fn, &depth, nullptr, 0, nullptr, nullptr), OB_EXEC_OK);
+    uintptr_t lowest = __sancov_lowest_stack;
+    EXPECT_TRUE(lowest < lo0 || lowest >= hi7) << std::hex << lowest;
+    EXPECT_GT(ob_fibers_high_water(f, 1), 64u * 256);
+}
+#endif

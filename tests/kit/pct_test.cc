@@ -6,7 +6,8 @@ extern "C" {
 #include "harness/kit/ob_pct.h"
 }
 
-namespace {
+namespace
+{
 
 const unsigned ALL4 = 0xf;
 

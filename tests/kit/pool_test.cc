@@ -12,9 +12,11 @@ extern "C" {
 #include "harness/kit/ob_exec_pool.h"
 }
 
-namespace {
+namespace
+{
 
-class Pool : public ::testing::Test {
+class Pool : public ::testing::Test
+{
   protected:
     void SetUp() override
     {
@@ -141,6 +143,7 @@ __attribute__((noinline)) int recurse(int depth)
     volatile char buf[1024];
     buf[0] = static_cast<char>(depth);
     buf[1023] = static_cast<char>(depth);
+    __asm__ volatile("" : : "r"(buf) : "memory");
     return depth == 0 ? buf[0] : recurse(depth - 1) + buf[1023];
 }
 

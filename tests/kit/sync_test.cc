@@ -6,7 +6,8 @@ extern "C" {
 #include "harness/kit/ob_exec.h"
 }
 
-namespace {
+namespace
+{
 
 TEST(Sync, OutsideExecutorsHooksArePlainPthreads)
 {
