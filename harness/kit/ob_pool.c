@@ -2,9 +2,11 @@
 ** ob_pool.c: the parallel executor (contract in ob_exec.h).
 **
 ** Each worker sleeps on its own semaphore; a run posts the first n and waits on `done`,
-** which the last of the n to finish posts. A worker that just finished spins briefly
-** before sleeping, since the next input usually follows at once; idle workers sleep in
-** the kernel. Positions are atomics because a watchdog may read them mid-run.
+** which the last of the n to finish posts. The n then meet at a start gate, so they
+** enter fn together rather than in the order they woke, which is what lets them race.
+** Waiting, at the gate or for work, yields the CPU; a waiter for work yields for a
+** while before it sleeps in the kernel, since the next input usually follows at once.
+** Positions are atomics because a watchdog may read them mid-run.
 */
 #define _DEFAULT_SOURCE 1
 #include "ob_exec.h"
@@ -35,7 +37,9 @@ struct ob_pool {
     worker w[OB_MAX_THREADS];
     unsigned started; /* threads created */
     sem_t done;
-    atomic_uint remaining; /* workers of the current run still running */
+    unsigned n;            /* workers in the current run */
+    atomic_uint arrived;   /* of those, how many reached the start gate */
+    atomic_uint remaining; /* of those, how many have not finished */
     atomic_int stop;
     ob_thread_fn fn;
     void *arg;
@@ -97,11 +101,19 @@ static void wait_briefly_then_sleep(sem_t *s)
     sem_wait_retrying(s);
 }
 
+static void start_gate(ob_pool *p)
+{
+    atomic_fetch_add_explicit(&p->arrived, 1, memory_order_acq_rel);
+    while (atomic_load_explicit(&p->arrived, memory_order_acquire) < p->n)
+        sched_yield();
+}
+
 static void run_one(worker *w)
 {
     ob_pool *p = w->pool;
     atomic_store_explicit(&w->where, NULL, memory_order_relaxed);
     atomic_store_explicit(&w->finished, 0, memory_order_relaxed);
+    start_gate(p);
     p->fn(p->arg, w->index);
     atomic_store_explicit(&w->finished, 1, memory_order_relaxed);
     if (atomic_fetch_sub_explicit(&p->remaining, 1, memory_order_acq_rel) == 1)
@@ -186,8 +198,10 @@ int ob_pool_run(ob_pool *p, unsigned n, ob_thread_fn fn, void *arg)
         return OB_EXEC_NOMEM; /* more logical threads than pool threads */
     p->fn = fn;
     p->arg = arg;
+    p->n = n;
+    atomic_store_explicit(&p->arrived, 0, memory_order_relaxed);
     atomic_store_explicit(&p->remaining, n, memory_order_relaxed);
-    /* sem_post publishes fn, arg and remaining to each worker it wakes. */
+    /* sem_post publishes all of the above to each worker it wakes. */
     for (unsigned t = 0; t < n; t++)
         sem_post(&p->w[t].go);
     wait_briefly_then_sleep(&p->done);

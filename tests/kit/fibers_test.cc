@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 #include <set>
 #include <string>
@@ -328,6 +329,34 @@ TEST_F(Fibers, HighWaterMarkFollowsRecursionDepth)
     EXPECT_EQ(high_water_at(f, 4), shallow);
     EXPECT_LT(ob_fibers_high_water(f, 0), shallow);
     EXPECT_EQ(ob_fibers_high_water(f, 2), 0u);
+}
+
+/* The mapping that ends where stack t begins, from /proc/self/maps: the guard page. */
+std::string mapping_below(uintptr_t lo)
+{
+    FILE *fp = fopen("/proc/self/maps", "r");
+    if (!fp)
+        return "";
+    char line[512];
+    std::string found;
+    while (fgets(line, sizeof line, fp)) {
+        unsigned long start, end;
+        char perms[8];
+        if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 && end == lo)
+            found = perms;
+    }
+    fclose(fp);
+    return found;
+}
+
+TEST_F(Fibers, EveryStackHasAGuardPageBelowIt)
+{
+    for (unsigned t = 0; t < OB_MAX_THREADS; t++) {
+        uintptr_t lo, hi;
+        ob_fibers_stack_bounds(f, t, &lo, &hi);
+        EXPECT_EQ(hi - lo, ob_fibers_stack_size(f));
+        EXPECT_EQ(mapping_below(lo), "---p") << "stack " << t;
+    }
 }
 
 TEST(FibersConfig, StackSizeRoundsUpToPages)
