@@ -1,11 +1,13 @@
 /*
 ** ob_pool.c: the parallel executor (contract in ob_exec.h).
 **
-** Each worker sleeps on its own semaphore; a run posts the first n and waits on `done`,
-** which the last of the n to finish posts. The n then meet at a start gate, so they
-** enter fn together rather than in the order they woke, which is what lets them race.
-** Waiting, at the gate or for work, yields the CPU; a waiter for work yields for a
-** while before it sleeps in the kernel, since the next input usually follows at once.
+** Each worker sleeps on its own semaphore; a run posts the first n back to back and
+** waits on `done`, which the last of the n to finish posts. There is no start gate for
+** the n to meet at: on a loaded machine waiting for the last one to be scheduled
+** doubled the cost of an input. A waiter yields the CPU for a while before it sleeps in
+** the kernel, since the next input usually follows at once; yielding rather than
+** spinning, because a spinner on an oversubscribed machine holds the CPU that the
+** thread it waits for needs.
 ** Positions are atomics because a watchdog may read them mid-run.
 */
 #define _DEFAULT_SOURCE 1
@@ -37,9 +39,7 @@ struct ob_pool {
     worker w[OB_MAX_THREADS];
     unsigned started; /* threads created */
     sem_t done;
-    unsigned n;            /* workers in the current run */
-    atomic_uint arrived;   /* of those, how many reached the start gate */
-    atomic_uint remaining; /* of those, how many have not finished */
+    atomic_uint remaining; /* workers of the current run still running */
     atomic_int stop;
     ob_thread_fn fn;
     void *arg;
@@ -101,19 +101,11 @@ static void wait_briefly_then_sleep(sem_t *s)
     sem_wait_retrying(s);
 }
 
-static void start_gate(ob_pool *p)
-{
-    atomic_fetch_add_explicit(&p->arrived, 1, memory_order_acq_rel);
-    while (atomic_load_explicit(&p->arrived, memory_order_acquire) < p->n)
-        sched_yield();
-}
-
 static void run_one(worker *w)
 {
     ob_pool *p = w->pool;
     atomic_store_explicit(&w->where, NULL, memory_order_relaxed);
     atomic_store_explicit(&w->finished, 0, memory_order_relaxed);
-    start_gate(p);
     p->fn(p->arg, w->index);
     atomic_store_explicit(&w->finished, 1, memory_order_relaxed);
     if (atomic_fetch_sub_explicit(&p->remaining, 1, memory_order_acq_rel) == 1)
@@ -198,8 +190,6 @@ int ob_pool_run(ob_pool *p, unsigned n, ob_thread_fn fn, void *arg)
         return OB_EXEC_NOMEM; /* more logical threads than pool threads */
     p->fn = fn;
     p->arg = arg;
-    p->n = n;
-    atomic_store_explicit(&p->arrived, 0, memory_order_relaxed);
     atomic_store_explicit(&p->remaining, n, memory_order_relaxed);
     /* sem_post publishes all of the above to each worker it wakes. */
     for (unsigned t = 0; t < n; t++)
