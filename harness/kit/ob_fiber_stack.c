@@ -60,19 +60,20 @@ OB_NO_SANITIZE static unsigned block_dirt(const uint64_t *w)
    gap has none. */
 OB_NO_SANITIZE static const uint8_t *lowest_dirty_down(const uint8_t *lo, const uint8_t *from)
 {
-    const uint64_t *floor = (const uint64_t *)(const void *)lo;
-    const uint64_t *w = (const uint64_t *)(const void *)from;
-    const uint64_t *dirty = NULL;
-    const uint64_t *give_up = w - OB_FIBER_STACK_GAP / 8;
-    while (w > floor && w > give_up) {
-        w -= 8;
-        unsigned bits = block_dirt(w);
+    /* Bounds as integers: the give-up point may lie below the mapping. */
+    uintptr_t floor = (uintptr_t)lo;
+    uintptr_t at = (uintptr_t)from;
+    uintptr_t give_up = at - OB_FIBER_STACK_GAP;
+    const uint8_t *dirty = NULL;
+    while (at > floor && at > give_up) {
+        at -= 64;
+        unsigned bits = block_dirt((const uint64_t *)at);
         if (bits) {
-            dirty = w + __builtin_ctz(bits);
-            give_up = dirty - OB_FIBER_STACK_GAP / 8;
+            dirty = (const uint8_t *)(at + 8 * (unsigned)__builtin_ctz(bits));
+            give_up = (uintptr_t)dirty - OB_FIBER_STACK_GAP;
         }
     }
-    return (const uint8_t *)dirty;
+    return dirty;
 }
 
 static void unpoison(uint8_t *lo, uint8_t *hi)
