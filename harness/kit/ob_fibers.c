@@ -6,16 +6,14 @@
 **   logical thread, mark it finished, park (switch to the scheduler). The next run
 **   resumes it at that park, so its frames stay balanced (TSan keeps a shadow call stack
 **   per fiber) and nothing is left on its stack. Fibers abandoned in a deadlock are the
-**   exception: they get a fresh context and TSan fiber, and their whole stack is
-**   repainted, which also clears the ASan poisoning of the frames that never returned.
+**   exception: they get a fresh context and TSan fiber, and their stack is dropped and
+**   unpoisoned for ASan (frames that never returned leave poisoned redzones).
 ** - Only the scheduler loop in ob_fibers_run (on the caller's stack) switches into a
 **   fiber, and a fiber only switches back to it. A decision that picks the running fiber
 **   again does not switch at all, which under PCT is most of them.
-** - Below a switched-out fiber's saved stack pointer everything is dead; of the rest only
-**   the top `dirty` bytes may have lost the paint.
 ** - libFuzzer's stack-depth signal, the thread-local __sancov_lowest_stack, would take
 **   fiber stack addresses for depth: it is saved before every switch into a fiber and
-**   restored after, and the fibers' depth is measured by painting instead.
+**   restored after, and the fibers' depth is measured by ob_fiber_stack.c instead.
 */
 #define _DEFAULT_SOURCE 1
 #include "ob_exec.h"
@@ -49,18 +47,15 @@ typedef struct fiber {
     ob_fiber_ctx ctx;
     struct ob_fibers *owner;
     unsigned index;
-    uint8_t *lo, *hi;           /* usable stack */
-    size_t dirty;               /* bytes below hi that may differ from the paint */
-    size_t high_water;          /* of the last run */
     pthread_mutex_t *waits_for; /* set while blocked in ob_lock */
     ob_position pos;
+    uintptr_t sancov_lowest; /* lowest instrumented frame seen on this fiber this run */
     void *tsan_fiber;
     void *asan_fake_stack;
 } fiber;
 
 struct ob_fibers {
-    uint8_t *map;
-    size_t stack_size;
+    ob_fiber_stacks stacks;
     fiber fib[OB_MAX_THREADS];
     ob_fiber_ctx sched_ctx;
     /* the current run */
@@ -83,19 +78,14 @@ struct ob_fibers {
 
 /* {== Switching ==} */
 
-static uintptr_t sancov_save(void)
+/* Swaps the thread's lowest-stack value with *lowest: the scheduler's value goes out of
+   harm's way while a fiber runs, and the fiber's comes back to serve as a depth hint. */
+static void sancov_swap(uintptr_t *lowest)
 {
 #if defined(OB_SANCOV)
-    return __sancov_lowest_stack;
-#else
-    return 0;
-#endif
-}
-
-static void sancov_restore(uintptr_t lowest)
-{
-#if defined(OB_SANCOV)
-    __sancov_lowest_stack = lowest;
+    uintptr_t other = __sancov_lowest_stack;
+    __sancov_lowest_stack = *lowest;
+    *lowest = other;
 #else
     (void)lowest;
 #endif
@@ -104,20 +94,20 @@ static void sancov_restore(uintptr_t lowest)
 static void enter(ob_fibers *f, unsigned t)
 {
     fiber *fib = &f->fib[t];
-    uintptr_t lowest = sancov_save();
     f->cur = t;
     ob_exec_tls.thread = (int)t;
 #if defined(OB_ASAN)
-    __sanitizer_start_switch_fiber(&f->sched_fake_stack, fib->lo, f->stack_size);
+    __sanitizer_start_switch_fiber(&f->sched_fake_stack, f->stacks.s[t].lo, f->stacks.size);
 #endif
 #if defined(OB_TSAN)
     __tsan_switch_to_fiber(fib->tsan_fiber, 0);
 #endif
+    sancov_swap(&fib->sancov_lowest);
     ob_fiber_ctx_switch(&f->sched_ctx, &fib->ctx);
+    sancov_swap(&fib->sancov_lowest);
 #if defined(OB_ASAN)
     __sanitizer_finish_switch_fiber(f->sched_fake_stack, NULL, NULL);
 #endif
-    sancov_restore(lowest);
 }
 
 /* Every arrival on a fiber stack completes the switch; ASan reports the scheduler's
@@ -234,12 +224,12 @@ static const ob_exec_ops FIBER_OPS = {fib_lock, fib_unlock, fib_point, fib_set_p
 
 /* {== Lifetime ==} */
 
-/* Gives fiber t a fresh start: new context, new TSan fiber, whole stack repainted. */
+/* Gives a fiber a fresh start: new context, new TSan fiber, stack forgotten. */
 static void fiber_reset(ob_fibers *f, fiber *fib)
 {
-    ob_fiber_stack_paint(fib->lo, fib->hi);
-    ob_fiber_ctx_make(&fib->ctx, fib->lo, f->stack_size, fiber_main, fib);
-    fib->dirty = (size_t)(fib->hi - (uint8_t *)ob_fiber_ctx_sp(&fib->ctx));
+    ob_fiber_stack *s = &f->stacks.s[fib->index];
+    ob_fiber_stack_reset(&f->stacks, fib->index);
+    ob_fiber_ctx_make(&fib->ctx, s->lo, f->stacks.size, fiber_main, fib);
     fib->asan_fake_stack = NULL;
 #if defined(OB_TSAN)
     static const char *const names[OB_MAX_THREADS] = {"ob fiber 0", "ob fiber 1", "ob fiber 2",
@@ -254,25 +244,17 @@ static void fiber_reset(ob_fibers *f, fiber *fib)
 
 int ob_fibers_new(size_t stack_size, ob_fibers **out)
 {
-    size_t page = ob_fiber_page_size();
-    size_t size = stack_size ? stack_size : DEFAULT_STACK;
-    size = (size + page - 1) / page * page;
     ob_fibers *f = calloc(1, sizeof *f);
     if (!f)
         return OB_EXEC_NOMEM;
-    f->map = ob_fiber_stacks_map(OB_MAX_THREADS, size);
-    if (!f->map) {
+    if (ob_fiber_stacks_init(&f->stacks, stack_size ? stack_size : DEFAULT_STACK) != OB_EXEC_OK) {
         free(f);
         return OB_EXEC_NOMEM;
     }
-    f->stack_size = size;
     for (unsigned t = 0; t < OB_MAX_THREADS; t++) {
-        fiber *fib = &f->fib[t];
-        fib->owner = f;
-        fib->index = t;
-        fib->lo = ob_fiber_stack_lo(f->map, size, t);
-        fib->hi = fib->lo + size;
-        fiber_reset(f, fib);
+        f->fib[t].owner = f;
+        f->fib[t].index = t;
+        fiber_reset(f, &f->fib[t]);
     }
     *out = f;
     return OB_EXEC_OK;
@@ -286,45 +268,38 @@ void ob_fibers_free(ob_fibers *f)
     for (unsigned t = 0; t < OB_MAX_THREADS; t++)
         __tsan_destroy_fiber(f->fib[t].tsan_fiber);
 #endif
-    ob_fiber_stacks_unmap(f->map, OB_MAX_THREADS, f->stack_size);
+    ob_fiber_stacks_free(&f->stacks);
     free(f);
 }
 
 size_t ob_fibers_stack_size(const ob_fibers *f)
 {
-    return f->stack_size;
+    return f->stacks.size;
 }
 
 void ob_fibers_stack_bounds(const ob_fibers *f, unsigned t, uintptr_t *lo, uintptr_t *hi)
 {
-    *lo = t < OB_MAX_THREADS ? (uintptr_t)f->fib[t].lo : 0;
-    *hi = t < OB_MAX_THREADS ? (uintptr_t)f->fib[t].hi : 0;
+    *lo = t < OB_MAX_THREADS ? (uintptr_t)f->stacks.s[t].lo : 0;
+    *hi = t < OB_MAX_THREADS ? (uintptr_t)f->stacks.s[t].hi : 0;
 }
 
 size_t ob_fibers_high_water(const ob_fibers *f, unsigned t)
 {
-    return t < OB_MAX_THREADS ? f->fib[t].high_water : 0;
+    return t < OB_MAX_THREADS ? f->stacks.s[t].high_water : 0;
 }
 
 /* {== A run: prepare, schedule, collect ==} */
 
-/* Repaints what the last run dirtied below the live part of the stack. */
-static void fiber_prepare(fiber *fib)
-{
-    uint8_t *live = (uint8_t *)((uintptr_t)ob_fiber_ctx_sp(&fib->ctx) & ~(uintptr_t)7);
-    uint8_t *from = fib->hi - fib->dirty;
-    if (from < live)
-        ob_fiber_stack_paint(from, live);
-    fib->dirty = (size_t)(fib->hi - live);
-    fib->waits_for = NULL;
-    fib->pos = (ob_position){NULL, 0, 0};
-}
-
 static void run_prepare(ob_fibers *f, unsigned n, ob_thread_fn fn, void *arg, const uint8_t *sched,
                         size_t len, ob_trace *trace)
 {
-    for (unsigned t = 0; t < n; t++)
-        fiber_prepare(&f->fib[t]);
+    for (unsigned t = 0; t < n; t++) {
+        fiber *fib = &f->fib[t];
+        ob_fiber_stack_prepare(&f->stacks, t, ob_fiber_ctx_sp(&fib->ctx));
+        fib->waits_for = NULL;
+        fib->pos = (ob_position){NULL, 0, 0};
+        fib->sancov_lowest = (uintptr_t)f->stacks.s[t].hi;
+    }
     f->fn = fn;
     f->arg = arg;
     f->n = n;
@@ -351,15 +326,15 @@ static void run_schedule(ob_fibers *f)
 
 static void run_collect(ob_fibers *f, ob_position *positions)
 {
-    for (unsigned t = 0; t < OB_MAX_THREADS; t++) {
+    for (unsigned t = f->n; t < OB_MAX_THREADS; t++)
+        f->stacks.s[t].high_water = 0;
+    for (unsigned t = 0; t < f->n; t++) {
         fiber *fib = &f->fib[t];
-        fib->high_water = t < f->n ? ob_fiber_stack_used(fib->lo, fib->hi) : 0;
-        if (fib->high_water > fib->dirty)
-            fib->dirty = fib->high_water;
-        if (positions && t < f->n)
+        ob_fiber_stack_measure(&f->stacks, t, (const uint8_t *)fib->sancov_lowest);
+        if (positions)
             positions[t] = fib->pos;
         /* Abandoned mid-run (deadlock): its frames can never be resumed. */
-        if (t < f->n && !fib->pos.finished)
+        if (!fib->pos.finished)
             fiber_reset(f, fib);
     }
 }

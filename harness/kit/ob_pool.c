@@ -1,10 +1,14 @@
 /*
 ** ob_pool.c: the parallel executor (contract in ob_exec.h).
 **
-** Each worker sleeps on its own semaphore; a run posts the first n and waits on `done`,
-** which the last of the n to finish posts. A worker that just finished spins briefly
-** before sleeping, since the next input usually follows at once; idle workers sleep in
-** the kernel. Positions are atomics because a watchdog may read them mid-run.
+** Each worker sleeps on its own semaphore; a run posts the first n back to back and
+** waits on `done`, which the last of the n to finish posts. There is no start gate for
+** the n to meet at: on a loaded machine waiting for the last one to be scheduled
+** doubled the cost of an input. A waiter yields the CPU for a while before it sleeps in
+** the kernel, since the next input usually follows at once; yielding rather than
+** spinning, because a spinner on an oversubscribed machine holds the CPU that the
+** thread it waits for needs.
+** Positions are atomics because a watchdog may read them mid-run.
 */
 #define _DEFAULT_SOURCE 1
 #include "ob_exec.h"
@@ -85,14 +89,16 @@ static void sem_wait_retrying(sem_t *s)
         ;
 }
 
-static void wait_for_work(worker *w)
+/* Yields for a while before sleeping: the next post usually comes within microseconds,
+   and sem_post only enters the kernel when someone sleeps. */
+static void wait_briefly_then_sleep(sem_t *s)
 {
     for (int i = 0; i < SPIN_TRIES; i++) {
-        if (sem_trywait(&w->go) == 0)
+        if (sem_trywait(s) == 0)
             return;
         sched_yield();
     }
-    sem_wait_retrying(&w->go);
+    sem_wait_retrying(s);
 }
 
 static void run_one(worker *w)
@@ -111,7 +117,7 @@ static void *worker_main(void *arg)
     worker *w = arg;
     ob_exec_tls = (ob_exec_binding){&POOL_OPS, w, (int)w->index};
     for (;;) {
-        wait_for_work(w);
+        wait_briefly_then_sleep(&w->go);
         if (atomic_load_explicit(&w->pool->stop, memory_order_acquire))
             return NULL;
         run_one(w);
@@ -185,10 +191,10 @@ int ob_pool_run(ob_pool *p, unsigned n, ob_thread_fn fn, void *arg)
     p->fn = fn;
     p->arg = arg;
     atomic_store_explicit(&p->remaining, n, memory_order_relaxed);
-    /* sem_post publishes fn, arg and remaining to each worker it wakes. */
+    /* sem_post publishes all of the above to each worker it wakes. */
     for (unsigned t = 0; t < n; t++)
         sem_post(&p->w[t].go);
-    sem_wait_retrying(&p->done);
+    wait_briefly_then_sleep(&p->done);
     return OB_EXEC_OK;
 }
 

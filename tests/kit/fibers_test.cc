@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
 #include <set>
 #include <string>
@@ -294,6 +295,8 @@ __attribute__((noinline)) int recurse(int depth)
     volatile char buf[256];
     buf[0] = static_cast<char>(depth);
     buf[255] = static_cast<char>(depth);
+    /* The buffer escapes, so every frame keeps it and the recursion stays a recursion. */
+    __asm__ volatile("" : : "r"(buf) : "memory");
     if (depth == 0)
         return buf[0];
     return recurse(depth - 1) + buf[255];
@@ -328,6 +331,83 @@ TEST_F(Fibers, HighWaterMarkFollowsRecursionDepth)
     EXPECT_EQ(ob_fibers_high_water(f, 2), 0u);
 }
 
+struct DeepCrossed {
+    Crossed locks;
+    int depth;
+};
+
+/* Takes the second lock `depth` frames down, so a deadlock strands a deep stack. */
+__attribute__((noinline)) int lock_deep(DeepCrossed *d, unsigned t, int depth)
+{
+    volatile char buf[256];
+    buf[0] = static_cast<char>(depth);
+    __asm__ volatile("" : : "r"(buf) : "memory");
+    if (depth > 0)
+        return lock_deep(d, t, depth - 1) + buf[0];
+    pthread_mutex_t *second = t == 0 ? &d->locks.b : &d->locks.a;
+    ob_set_position(t == 0 ? "t0: take b" : "t1: take a");
+    ob_lock(second);
+    ob_unlock(second);
+    return 0;
+}
+
+void deep_crossed_fn(void *arg, unsigned t)
+{
+    auto *d = static_cast<DeepCrossed *>(arg);
+    pthread_mutex_t *first = t == 0 ? &d->locks.a : &d->locks.b;
+    ob_lock(first);
+    ob_point("holds first");
+    recurse_sink = lock_deep(d, t, d->depth);
+    ob_unlock(first);
+}
+
+TEST_F(Fibers, StacksAbandonedDeepInADeadlockAreCleanForTheNextRun)
+{
+    const std::vector<uint8_t> deadly = {0, 0, 1};
+    auto *d = new DeepCrossed{{}, 40};
+    ASSERT_EQ(
+        ob_fibers_run(f, 2, deep_crossed_fn, d, deadly.data(), deadly.size(), nullptr, nullptr),
+        OB_EXEC_DEADLOCK);
+    EXPECT_GT(ob_fibers_high_water(f, 0), 40u * 256);
+    /* Under ASan, redzones left poisoned by the stranded frames would fire here. */
+    EXPECT_GT(high_water_at(f, 96), 96u * 256);
+    int depth = 96;
+    Steps s{3, {}};
+    ASSERT_EQ(ob_fibers_run(f, 2, steps_fn, &s, nullptr, 0, nullptr, nullptr), OB_EXEC_OK);
+    ASSERT_EQ(ob_fibers_run(f, 2, deep_fn, &depth, nullptr, 0, nullptr, nullptr), OB_EXEC_OK);
+    EXPECT_EQ(s.log.size(), 6u);
+    /* d's mutexes stay locked by the abandoned fibers: never destroyed, only freed. */
+    delete d;
+}
+
+/* The mapping that ends where stack t begins, from /proc/self/maps: the guard page. */
+std::string mapping_below(uintptr_t lo)
+{
+    FILE *fp = fopen("/proc/self/maps", "r");
+    if (!fp)
+        return "";
+    char line[512];
+    std::string found;
+    while (fgets(line, sizeof line, fp)) {
+        unsigned long start, end;
+        char perms[8];
+        if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) == 3 && end == lo)
+            found = perms;
+    }
+    fclose(fp);
+    return found;
+}
+
+TEST_F(Fibers, EveryStackHasAGuardPageBelowIt)
+{
+    for (unsigned t = 0; t < OB_MAX_THREADS; t++) {
+        uintptr_t lo, hi;
+        ob_fibers_stack_bounds(f, t, &lo, &hi);
+        EXPECT_EQ(hi - lo, ob_fibers_stack_size(f));
+        EXPECT_EQ(mapping_below(lo), "---p") << "stack " << t;
+    }
+}
+
 TEST(FibersConfig, StackSizeRoundsUpToPages)
 {
     ob_fibers *f;
@@ -340,3 +420,26 @@ TEST(FibersConfig, StackSizeRoundsUpToPages)
 }
 
 } // namespace
+
+#if defined(__has_feature)
+#if __has_feature(coverage_sanitizer)
+#define OB_TEST_SANCOV 1
+#endif
+#endif
+
+#if defined(OB_TEST_SANCOV)
+extern "C" __thread uintptr_t __sancov_lowest_stack;
+
+TEST_F(Fibers, LibFuzzerStackDepthSignalNeverSeesFiberStacks)
+{
+    uintptr_t lo0, hi0, lo7, hi7;
+    ob_fibers_stack_bounds(f, 0, &lo0, &hi0);
+    ob_fibers_stack_bounds(f, OB_MAX_THREADS - 1, &lo7, &hi7);
+    int depth = 64;
+    __sancov_lowest_stack = UINTPTR_MAX;
+    ASSERT_EQ(ob_fibers_run(f, 2, deep_fn, &depth, nullptr, 0, nullptr, nullptr), OB_EXEC_OK);
+    uintptr_t lowest = __sancov_lowest_stack;
+    EXPECT_TRUE(lowest < lo0 || lowest >= hi7) << std::hex << lowest;
+    EXPECT_GT(ob_fibers_high_water(f, 1), 64u * 256);
+}
+#endif

@@ -143,6 +143,7 @@ __attribute__((noinline)) int recurse(int depth)
     volatile char buf[1024];
     buf[0] = static_cast<char>(depth);
     buf[1023] = static_cast<char>(depth);
+    __asm__ volatile("" : : "r"(buf) : "memory");
     return depth == 0 ? buf[0] : recurse(depth - 1) + buf[1023];
 }
 
