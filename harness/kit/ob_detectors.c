@@ -21,17 +21,23 @@ typedef struct flag {
 #name, kind, offsetof(ob_detectors, name), lo, hi                                          \
     }
 static const flag flags[] = {
-    FLAG(leak, FLAG_BOOL, 0, 1),           FLAG(growth, FLAG_BOOL, 0, 1),
-    FLAG(stack, FLAG_BOOL, 0, 1),          FLAG(hang, FLAG_BOOL, 0, 1),
-    FLAG(invariant, FLAG_BOOL, 0, 1),      FLAG(growth_warmup, FLAG_UINT, 0, 100),
-    FLAG(growth_runs, FLAG_UINT, 2, 100),  FLAG(growth_every, FLAG_UINT, 1, 1000000),
-    FLAG(stack_budget, FLAG_UINT, 1, 100), FLAG(hang_seconds, FLAG_SECONDS, 0.01, 86400),
+    FLAG(leak, FLAG_BOOL, 0, 1),
+    FLAG(growth, FLAG_BOOL, 0, 1),
+    FLAG(stack, FLAG_BOOL, 0, 1),
+    FLAG(hang, FLAG_BOOL, 0, 1),
+    FLAG(invariant, FLAG_BOOL, 0, 1),
+    FLAG(lsan, FLAG_BOOL, 0, 1),
+    FLAG(growth_warmup, FLAG_UINT, 0, 100),
+    FLAG(growth_runs, FLAG_UINT, 2, 100),
+    FLAG(growth_every, FLAG_UINT, 1, 1000000),
+    FLAG(stack_budget, FLAG_UINT, 1, 100),
+    FLAG(hang_seconds, FLAG_SECONDS, 0.01, 86400),
 };
 #undef FLAG
 
 void ob_detectors_default(ob_detectors *d)
 {
-    *d = (ob_detectors){1, 1, 1, 1, 1, 2, 3, 1, 50, 5.0};
+    *d = (ob_detectors){1, 1, 1, 1, 1, 1, 2, 3, 1, 50, 5.0};
 }
 
 static void set(ob_detectors *d, const flag *f, double v)

@@ -248,10 +248,12 @@ ob_status ob_options_from_env(ob_options *opt);
 ** built-in defaults, then the entry point's (fuzzing samples growth), then the target's
 ** `detect` string, then the OB_DETECT environment variable. Names:
 **   leak=0|1 growth=0|1 stack=0|1 hang=0|1 invariant=0|1   detectors on or off
+**   lsan=0|1 (1)   LeakSanitizer's check after inputs that grew the heap; the libFuzzer
+**                  entry turns it off, since libFuzzer runs the same check itself
 **   growth_warmup=N (2) growth_runs=N (3) growth_every=N (1: every input)
 **   stack_budget=P (50: percent of a logical thread's stack)   hang_seconds=S (5) */
 typedef struct ob_detectors {
-    int leak, growth, stack, hang, invariant;
+    int leak, growth, stack, hang, invariant, lsan;
     unsigned growth_warmup, growth_runs, growth_every;
     unsigned stack_budget;
     double hang_seconds;
