@@ -7,12 +7,16 @@
 **                             programs (*.txt) are assembled first
 **   stress [--seed N] [--iterations N] [--seconds T] [--max-len N]
 **                             random programs on the thread pool, with a progress line
+**   signature FILE            the finding's class and signature slug (replayed in a child)
+**   minimize FILE             the smallest program with the same signature, written beside
+**                             FILE as FILE.min (input bytes) and FILE.min.txt (text)
 **
 ** Exit codes: 0 nothing found, 1 a finding, 2 bad usage or unreadable input.
 */
 #define _POSIX_C_SOURCE 200809L
 
 #include "ob_kit.h"
+#include "ob_minimize.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -335,6 +339,91 @@ static void die_with_finding(void)
     _exit(EXIT_FINDING);
 }
 
+static int self_exe(char *buf, size_t len)
+{
+    ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+    if (n <= 0) {
+        fprintf(stderr, "ouroboros: cannot find this executable: %s\n", strerror(errno));
+        return -1;
+    }
+    buf[n] = 0;
+    return 0;
+}
+
+static int cmd_signature(int argc, char **argv)
+{
+    char exe[4096], klass[64], slug[17];
+    size_t n;
+    if (argc != 1 || self_exe(exe, sizeof exe))
+        return usage();
+    uint8_t *data = load_input(argv[0], &n);
+    if (!data)
+        return EXIT_USAGE;
+    int rc = ob_minimize_signature(exe, data, n, klass, slug);
+    free(data);
+    if (rc)
+        return EXIT_USAGE;
+    printf("%s %s\n", *klass ? klass : "none", *slug ? slug : "-");
+    return *slug ? EXIT_FINDING : EXIT_CLEAN;
+}
+
+static int write_minimized(const char *path, const ob_program *p)
+{
+    char out[4096];
+    uint8_t *bytes = NULL;
+    size_t n = 0;
+    char *text = NULL;
+    size_t tlen = 0;
+    FILE *mem = open_memstream(&text, &tlen);
+    int rc = mem && ob_program_encode(p, &bytes, &n) == OB_OK ? 0 : -1;
+    if (mem) {
+        ob_program_print(p, mem);
+        fclose(mem);
+    }
+    snprintf(out, sizeof out, "%s.min", path);
+    rc = rc ? rc : write_atomic(out, bytes, n);
+    snprintf(out, sizeof out, "%s.min.txt", path);
+    rc = rc ? rc : write_atomic(out, (const uint8_t *)text, tlen);
+    if (rc == 0)
+        fputs(text, stdout);
+    free(bytes);
+    free(text);
+    return rc;
+}
+
+static int cmd_minimize(int argc, char **argv)
+{
+    char exe[4096], klass[64], slug[17];
+    size_t n;
+    if (argc != 1 || self_exe(exe, sizeof exe))
+        return usage();
+    uint8_t *data = load_input(argv[0], &n);
+    if (!data)
+        return EXIT_USAGE;
+    ob_program p;
+    int rc = EXIT_USAGE;
+    if (ob_minimize_signature(exe, data, n, klass, slug) != 0)
+        fprintf(stderr, "ouroboros: cannot replay %s in a child process\n", argv[0]);
+    else if (!*slug)
+        fprintf(stderr, "ouroboros: %s does not reproduce a finding: nothing to minimize\n",
+                argv[0]);
+    else if (ob_program_decode(&ob_harness_target, data, n, &p) == OB_OK) {
+        ob_minimize_stats st;
+        fprintf(stderr, "ouroboros: minimizing %s (%s, signature %s)\n", argv[0], klass, slug);
+        if (ob_minimize_program(exe, &p, slug, &st) == 0 && write_minimized(argv[0], &p) == 0) {
+            fprintf(stderr,
+                    "ouroboros: %u operations, %zu bytes -> %u operations, %zu bytes in %u tries; "
+                    "same signature %s; wrote %s.min and %s.min.txt\n",
+                    st.ops_before, st.bytes_before, st.ops_after, st.bytes_after, st.tries, slug,
+                    argv[0], argv[0]);
+            rc = EXIT_CLEAN;
+        }
+        ob_program_clear(&p);
+    }
+    free(data);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -349,5 +438,9 @@ int main(int argc, char **argv)
         return cmd_replay(argc - 2, argv + 2);
     if (strcmp(cmd, "stress") == 0)
         return cmd_stress(argc - 2, argv + 2);
+    if (strcmp(cmd, "signature") == 0)
+        return cmd_signature(argc - 2, argv + 2);
+    if (strcmp(cmd, "minimize") == 0)
+        return cmd_minimize(argc - 2, argv + 2);
     return usage();
 }

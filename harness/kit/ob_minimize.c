@@ -1,0 +1,361 @@
+/*
+** ob_minimize.c: structure-aware delta debugging over a decoded program.
+**
+**   drop threads -> drop operations (halving chunks) -> compact threads -> shorten the
+**   schedule -> drop failure points -> shrink arguments; again while anything shrank.
+**
+** Dropping an operation that made a handle drops every later operation that uses it, and
+** handles are renumbered, so every candidate is a valid program. A candidate is kept
+** when a child replaying it reports the same signature slug.
+*/
+#define _POSIX_C_SOURCE 200809L
+
+#include "ob_minimize.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { CHILD_SECONDS = 120, MAX_ROUNDS = 4 };
+
+static const char JSON_MARK[] = "==ouroboros-json== ";
+
+static int write_temp(const uint8_t *data, size_t size, char *path, size_t len)
+{
+    snprintf(path, len, "/tmp/ouroboros-min-XXXXXX");
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return -1;
+    size_t done = 0;
+    while (done < size) {
+        ssize_t w = write(fd, data + done, size - done);
+        if (w <= 0 && errno != EINTR)
+            break;
+        done += w > 0 ? (size_t)w : 0;
+    }
+    close(fd);
+    if (done != size) {
+        unlink(path);
+        return -1;
+    }
+    return 0;
+}
+
+/* Copies the quoted value of "key":"..." from a JSON line. */
+static void json_field(const char *line, const char *key, char *out, size_t len)
+{
+    char pat[32];
+    snprintf(pat, sizeof pat, "\"%s\":\"", key);
+    const char *p = strstr(line, pat);
+    out[0] = 0;
+    if (!p)
+        return;
+    p += strlen(pat);
+    size_t n = strcspn(p, "\"");
+    snprintf(out, len, "%.*s", (int)(n < len ? n : len - 1), p);
+}
+
+/* Scans the child's stderr line by line for the finding's JSON line. */
+typedef struct scan {
+    char line[8192];
+    size_t n;
+    char klass[64];
+    char slug[17];
+} scan;
+
+static void scan_line(scan *s)
+{
+    s->line[s->n < sizeof s->line ? s->n : sizeof s->line - 1] = 0;
+    if (strncmp(s->line, JSON_MARK, sizeof JSON_MARK - 1) == 0 && !s->slug[0]) {
+        json_field(s->line, "class", s->klass, sizeof s->klass);
+        json_field(s->line, "slug", s->slug, sizeof s->slug);
+    }
+    s->n = 0;
+}
+
+static void scan_bytes(scan *s, const char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (buf[i] == '\n')
+            scan_line(s);
+        else if (s->n < sizeof s->line - 1)
+            s->line[s->n++] = buf[i];
+    }
+}
+
+static void drain(int fd, pid_t pid, scan *s)
+{
+    time_t deadline = time(NULL) + CHILD_SECONDS;
+    char buf[4096];
+    for (;;) {
+        struct pollfd pfd = {fd, POLLIN, 0};
+        int left = (int)(deadline - time(NULL));
+        if (left <= 0 || poll(&pfd, 1, left * 1000) == 0) {
+            kill(pid, SIGKILL);
+            break;
+        }
+        ssize_t r = read(fd, buf, sizeof buf);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            break;
+        scan_bytes(s, buf, (size_t)r);
+    }
+    scan_line(s);
+}
+
+int ob_minimize_signature(const char *exe, const uint8_t *data, size_t size, char klass[64],
+                          char slug[17])
+{
+    char path[64];
+    klass[0] = slug[0] = 0;
+    int pipefd[2];
+    if (write_temp(data, size, path, sizeof path) != 0)
+        return -1;
+    if (pipe(pipefd) != 0) {
+        unlink(path);
+        return -1;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(pipefd[1], 2);
+        close(pipefd[0]);
+        close(pipefd[1]);
+        execl(exe, exe, "replay", path, (char *)NULL);
+        _exit(127);
+    }
+    close(pipefd[1]);
+    static scan s; /* one child at a time */
+    memset(&s, 0, sizeof s);
+    if (pid > 0)
+        drain(pipefd[0], pid, &s);
+    close(pipefd[0]);
+    int status = 0;
+    if (pid > 0)
+        waitpid(pid, &status, 0);
+    unlink(path);
+    if (pid < 0 || (WIFEXITED(status) && WEXITSTATUS(status) == 127))
+        return -1;
+    snprintf(klass, 64, "%s", s.klass);
+    snprintf(slug, 17, "%s", s.slug);
+    return 0;
+}
+
+/* ---- candidates ---- */
+
+typedef struct judge {
+    const char *exe;
+    const char *slug;
+    ob_minimize_stats *st;
+    int broken; /* a child could not be run */
+} judge;
+
+static int same_bug(judge *j, const ob_program *cand)
+{
+    uint8_t *bytes = NULL;
+    size_t n = 0;
+    char klass[64], slug[17];
+    if (j->broken || ob_program_encode(cand, &bytes, &n) != OB_OK)
+        return 0;
+    j->st->tries++;
+    if (ob_minimize_signature(j->exe, bytes, n, klass, slug) != 0)
+        j->broken = 1;
+    free(bytes);
+    return !j->broken && strcmp(slug, j->slug) == 0;
+}
+
+/* The operations of src with keep[k] set, handles renumbered; operations whose handle
+   was dropped are dropped too. Byte arguments stay borrowed from src. */
+static void keep_insts(const ob_program *src, const uint8_t *keep, ob_program *dst)
+{
+    int map[OB_MAX_SLOTS];
+    for (unsigned i = 0; i < OB_MAX_SLOTS; i++)
+        map[i] = -1;
+    *dst = *src; /* the arena stays the original program's */
+    dst->ninsts = dst->nslots = 0;
+    for (uint32_t k = 0; k < src->ninsts; k++) {
+        ob_inst in = src->insts[k];
+        const ob_op *op = &src->target->ops[in.op];
+        int ok = keep[k];
+        for (uint32_t i = 0; ok && i < op->nargs; i++) {
+            if (op->args[i].kind != OB_ARG_HANDLE)
+                continue;
+            ok = map[in.args[i].i] >= 0;
+            if (ok)
+                in.args[i].i = map[in.args[i].i];
+        }
+        if (!ok)
+            continue;
+        if (in.slot >= 0) {
+            map[in.slot] = (int)dst->nslots;
+            in.slot = (int8_t)dst->nslots++;
+        }
+        dst->insts[dst->ninsts++] = in;
+    }
+}
+
+static ob_program cand; /* one candidate at a time; too large for the stack */
+
+static int try_keep(judge *j, ob_program *p, const uint8_t *keep)
+{
+    keep_insts(p, keep, &cand);
+    if (cand.ninsts == p->ninsts || !same_bug(j, &cand))
+        return 0;
+    *p = cand;
+    return 1;
+}
+
+static int drop_threads(judge *j, ob_program *p)
+{
+    int shrank = 0;
+    uint8_t keep[OB_MAX_INSTS];
+    for (uint32_t t = 0; t < p->nthreads; t++) {
+        for (uint32_t k = 0; k < p->ninsts; k++)
+            keep[k] = p->insts[k].thread != t;
+        shrank |= try_keep(j, p, keep);
+    }
+    return shrank;
+}
+
+static int drop_ops(judge *j, ob_program *p)
+{
+    int shrank = 0;
+    uint8_t keep[OB_MAX_INSTS];
+    for (uint32_t chunk = p->ninsts / 2 ? p->ninsts / 2 : 1; chunk >= 1; chunk /= 2) {
+        for (uint32_t start = 0; start < p->ninsts;) {
+            for (uint32_t k = 0; k < p->ninsts; k++)
+                keep[k] = k < start || k >= start + chunk;
+            if (try_keep(j, p, keep))
+                shrank = 1;
+            else
+                start += chunk;
+        }
+        if (chunk == 1)
+            break;
+    }
+    return shrank;
+}
+
+/* Renumbers the threads that have operations to 0..n-1. */
+static int compact_threads(judge *j, ob_program *p)
+{
+    int rank[OB_PROGRAM_THREADS], n = 0;
+    for (uint32_t t = 0; t < OB_PROGRAM_THREADS; t++)
+        rank[t] = -1;
+    for (uint32_t k = 0; k < p->ninsts; k++)
+        if (rank[p->insts[k].thread] < 0)
+            rank[p->insts[k].thread] = n++;
+    if ((uint32_t)(n ? n : 1) == p->nthreads)
+        return 0;
+    cand = *p;
+    cand.nthreads = (uint32_t)(n ? n : 1);
+    for (uint32_t k = 0; k < cand.ninsts; k++)
+        cand.insts[k].thread = (uint8_t)rank[cand.insts[k].thread];
+    if (!same_bug(j, &cand))
+        return 0;
+    *p = cand;
+    return 1;
+}
+
+static int shorten_schedule(judge *j, ob_program *p)
+{
+    int shrank = 0;
+    while (p->nschedule) {
+        cand = *p;
+        cand.nschedule = p->nschedule > 1 && !shrank ? 0 : p->nschedule - 1;
+        if (!same_bug(j, &cand)) {
+            if (cand.nschedule == 0 && p->nschedule > 1) {
+                shrank = -1; /* emptying failed: shorten byte by byte instead */
+                continue;
+            }
+            break;
+        }
+        *p = cand;
+        shrank = 1;
+    }
+    return shrank > 0;
+}
+
+/* Simpler values for one argument, most drastic first; returns how many. */
+static unsigned simpler(const ob_arg_spec *s, const ob_value *v, ob_value *out)
+{
+    unsigned n = 0;
+    if (s->kind == OB_ARG_BYTES) {
+        if (v->len > 0)
+            out[n++] = (ob_value){0, v->bytes, 0};
+        if (v->len > 1)
+            out[n++] = (ob_value){0, v->bytes, v->len / 2};
+    } else if (s->kind == OB_ARG_INT) {
+        int64_t zero = s->lo > 0 ? s->lo : s->hi < 0 ? s->hi : 0;
+        if (v->i != zero)
+            out[n++] = (ob_value){zero, NULL, 0};
+        if (v->i / 2 != v->i && v->i / 2 != zero && v->i / 2 >= s->lo && v->i / 2 <= s->hi)
+            out[n++] = (ob_value){v->i / 2, NULL, 0};
+    } else if (s->kind == OB_ARG_ENUM && v->i != 0) {
+        out[n++] = (ob_value){0, NULL, 0};
+    }
+    return n;
+}
+
+static int shrink_inst(judge *j, ob_program *p, uint32_t k)
+{
+    int shrank = 0;
+    if (p->insts[k].fail != OB_FAIL_NONE) {
+        cand = *p;
+        cand.insts[k].fail = OB_FAIL_NONE;
+        if (same_bug(j, &cand))
+            *p = cand, shrank = 1;
+    }
+    const ob_op *op = &p->target->ops[p->insts[k].op];
+    for (uint32_t i = 0; i < op->nargs; i++) {
+        ob_value opts[2];
+        unsigned n = simpler(&op->args[i], &p->insts[k].args[i], opts);
+        for (unsigned o = 0; o < n; o++) {
+            cand = *p;
+            cand.insts[k].args[i] = opts[o];
+            if (same_bug(j, &cand)) {
+                *p = cand;
+                shrank = 1;
+                break;
+            }
+        }
+    }
+    return shrank;
+}
+
+static size_t encoded_size(const ob_program *p)
+{
+    uint8_t *bytes = NULL;
+    size_t n = 0;
+    if (ob_program_encode(p, &bytes, &n) != OB_OK)
+        return 0;
+    free(bytes);
+    return n;
+}
+
+int ob_minimize_program(const char *exe, ob_program *p, const char *slug, ob_minimize_stats *st)
+{
+    judge j = {exe, slug, st, 0};
+    memset(st, 0, sizeof *st);
+    st->ops_before = p->ninsts;
+    st->bytes_before = encoded_size(p);
+    for (int round = 0; round < MAX_ROUNDS && !j.broken; round++) {
+        int shrank = drop_threads(&j, p);
+        shrank |= drop_ops(&j, p);
+        shrank |= compact_threads(&j, p);
+        shrank |= shorten_schedule(&j, p);
+        for (uint32_t k = 0; k < p->ninsts; k++)
+            shrank |= shrink_inst(&j, p, k);
+        if (!shrank)
+            break;
+    }
+    st->ops_after = p->ninsts;
+    st->bytes_after = encoded_size(p);
+    return j.broken ? -1 : 0;
+}
