@@ -21,7 +21,9 @@
 #include <string.h>
 
 typedef struct binding {
-    const char *name; /* borrowed from a node or function kept alive by an activation */
+    /* Borrowed from a node or function an activation keeps alive; NULL while the binding
+       is an argument still being collected. */
+    const char *name;
     int64_t value;
 } binding;
 
@@ -68,7 +70,8 @@ static calc_status push(vm *m, const calc_ast *at, const char *name, int64_t val
 static calc_status lookup(vm *m, const calc_ast *e, int64_t *out)
 {
     for (size_t i = m->len; i > m->frame; i--) {
-        if (strcmp(m->stack[i - 1].name, e->name) == 0) {
+        const char *name = m->stack[i - 1].name;
+        if (name && strcmp(name, e->name) == 0) {
             *out = m->stack[i - 1].value;
             return CALC_OK;
         }
@@ -207,17 +210,22 @@ static calc_status resolve(vm *m, const calc_ast *e, calc_fn **fn)
     return rc;
 }
 
-/* Evaluates e's arguments in the caller's scope and pushes them bound to fn's parameters. */
+/* Evaluates e's arguments in the caller's scope and pushes them bound to fn's parameters.
+   Pushed arguments stay nameless until all are evaluated, so a later argument cannot see
+   an earlier one under a parameter's name. */
 static calc_status push_args(vm *m, const calc_ast *e, const calc_fn *fn)
 {
+    size_t base = m->len;
     for (size_t i = 0; i < e->nkids; i++) {
         int64_t v = 0;
         calc_status rc = eval(m, e->kids[i], &v);
         if (rc == CALC_OK)
-            rc = push(m, e, fn->params[i], v);
+            rc = push(m, e, NULL, v);
         if (rc != CALC_OK)
             return rc;
     }
+    for (size_t i = 0; i < e->nkids; i++)
+        m->stack[base + i].name = fn->params[i];
     return CALC_OK;
 }
 
@@ -290,8 +298,10 @@ static calc_status call(vm *m, activation *a, const calc_ast *e, const calc_ast 
     calc_status rc = count_call(m, e, tail);
     if (rc == CALC_OK)
         rc = resolve(m, e, &fn);
-    if (rc == CALC_OK && (rc = push_args(m, e, fn)) != CALC_OK)
+    if (rc == CALC_OK && (rc = push_args(m, e, fn)) != CALC_OK) {
+        m->len = base;
         calc_fn_release(fn);
+    }
     if (rc != CALC_OK)
         return rc;
     return tail ? tail_call(m, a, e, fn, base, next, out) : enter_call(m, a, e, fn, base, next);

@@ -1,0 +1,153 @@
+// Every limit reports its own status, and tail calls run in constant C stack.
+#include "tests/calc/calc_fixture.h"
+#include "tests/calc/test_util.h"
+
+#include <string>
+
+using calctest::Exec;
+using calctest::Outcome;
+
+namespace
+{
+
+class Limits : public calctest::CalcTest
+{
+};
+
+const char kCountdown[] = "loop(n) = if n == 0 then 7 else let m = n - 1 in loop(m); loop(";
+
+TEST_F(Limits, StepBudget)
+{
+    calc_limits lim{};
+    lim.max_steps = 1000;
+    Outcome o = Exec("loop(n) = loop(n); loop(1)", &lim);
+    EXPECT_EQ(o.status, CALC_EBUDGET) << o.err.msg;
+    EXPECT_NE(strstr(o.err.msg, "budget"), nullptr);
+    EXPECT_LE(o.info.steps, 1002u);
+    // A call-free expression is checked at the end.
+    lim.max_steps = 3;
+    EXPECT_EQ(Exec("1 + 2 + 3", &lim).status, CALC_EBUDGET);
+    EXPECT_EQ(Exec("1 + 2", &lim).status, CALC_OK);
+}
+
+TEST_F(Limits, DepthLimitStopsNonTailRecursion)
+{
+    calc_limits lim{};
+    lim.max_depth = 50;
+    Outcome o = Exec("f(n) = if n == 0 then 0 else 1 + f(n - 1); f(1000000)", &lim);
+    EXPECT_EQ(o.status, CALC_EDEPTH) << o.err.msg;
+    EXPECT_EQ(o.info.max_depth, 50u);
+    EXPECT_EQ(Exec("f(n) = if n == 0 then 0 else 1 + f(n - 1); f(20)", &lim).value, 20);
+}
+
+TEST_F(Limits, DepthLimitStopsDeepExpressions)
+{
+    std::string chain = "1";
+    for (int i = 0; i < 100000; i++)
+        chain += "+1";
+    Outcome o = Exec(chain);
+    EXPECT_EQ(o.status, CALC_EDEPTH) << o.err.msg;
+    calc_ast *e = calctest::Parse(chain);
+    ASSERT_NE(e, nullptr);
+    EXPECT_EQ(calc_ast_size(e), 200001u);
+    EXPECT_EQ(calctest::Print(e), "<CALC_EDEPTH>");
+    calc_ast_release(e);
+}
+
+TEST_F(Limits, TailCallsDoNotCountTowardDepth)
+{
+    calc_limits lim{};
+    lim.max_depth = 8;
+    lim.max_steps = 10000000;
+    Outcome o = Exec(std::string(kCountdown) + "100000)", &lim);
+    EXPECT_EQ(o.status, CALC_OK) << o.err.msg;
+    EXPECT_EQ(o.value, 7);
+    EXPECT_EQ(o.info.tail_calls, 100000u);
+    EXPECT_LE(o.info.max_depth, 4u);
+}
+
+TEST_F(Limits, ParserNesting)
+{
+    int n = CALC_PARSE_MAX_NESTING;
+    std::string ok = std::string(n - 1, '(') + "1" + std::string(n - 1, ')');
+    std::string deep = std::string(n, '(') + "1" + std::string(n, ')');
+    EXPECT_EQ(Exec(ok).status, CALC_OK);
+    Outcome o = Exec(deep);
+    EXPECT_EQ(o.status, CALC_EDEPTH);
+    EXPECT_EQ(o.err.line, 1u);
+    EXPECT_EQ(o.err.col, static_cast<uint32_t>(n + 1));
+    EXPECT_NE(strstr(o.err.msg, "nested too deeply"), nullptr) << o.err.msg;
+    EXPECT_EQ(Exec(std::string(100000, '-') + "x").status, CALC_EDEPTH);
+    std::string lets;
+    for (int i = 0; i < 1000; i++)
+        lets += "let a = 1 in ";
+    EXPECT_EQ(Exec(lets + "a").status, CALC_EDEPTH);
+    EXPECT_EQ(Exec(std::string(100000, '(')).status, CALC_EDEPTH);
+}
+
+// NEG(NEG(...(NUM 1))) n levels deep, built without the parser.
+calc_ast *NegChain(int n)
+{
+    calc_ast *e = nullptr;
+    EXPECT_EQ(calc_num(1, &e), CALC_OK);
+    for (int i = 0; i < n; i++)
+        EXPECT_EQ(calc_neg(e, &e), CALC_OK);
+    return e;
+}
+
+TEST_F(Limits, PrinterDepth)
+{
+    calc_ast *e = NegChain(99);
+    EXPECT_EQ(calctest::Print(e, 100), std::string(99, '-') + "(1)");
+    EXPECT_EQ(calctest::Print(e, 99), "<CALC_EDEPTH>");
+    calc_ast_release(e);
+    e = NegChain(100000);
+    EXPECT_EQ(calctest::Print(e), "<CALC_EDEPTH>");
+    calc_ast_release(e);
+}
+
+TEST_F(Limits, HugeTreesFreeAndCompareInConstantStack)
+{
+    calc_status rc = CALC_OK;
+    size_t used = calctest::RunOnPaintedStack(64 * 1024, [&rc] {
+        calc_ast *a = NegChain(300000);
+        calc_ast *b = NegChain(300000);
+        rc = calc_ast_equal(a, b) ? CALC_OK : CALC_EINVAL;
+        calc_ast_release(a);
+        calc_ast_release(b);
+    });
+    EXPECT_GT(used, 0u);
+    EXPECT_EQ(rc, CALC_OK);
+}
+
+TEST_F(Limits, MillionIterationTailLoopRunsOn64KiBStack)
+{
+    Outcome o{};
+    calc_limits lim{};
+    lim.max_steps = 100000000;
+    size_t used = calctest::RunOnPaintedStack(
+        64 * 1024, [&] { o = Exec(std::string(kCountdown) + "1000000)", &lim); });
+    ASSERT_GT(used, 0u) << "thread did not start";
+    EXPECT_EQ(o.status, CALC_OK) << o.err.msg;
+    EXPECT_EQ(o.value, 7);
+    EXPECT_EQ(o.info.tail_calls, 1000000u);
+    EXPECT_LT(used, 64u * 1024);
+}
+
+int StopAfter(void *ctx, uint64_t calls)
+{
+    return calls >= *static_cast<uint64_t *>(ctx);
+}
+
+TEST_F(Limits, CallCallbackInterrupts)
+{
+    uint64_t stop = 1000;
+    calc_limits lim{};
+    lim.on_call = StopAfter;
+    lim.ctx = &stop;
+    Outcome o = Exec(std::string(kCountdown) + "1000000)", &lim);
+    EXPECT_EQ(o.status, CALC_EINTR);
+    EXPECT_EQ(o.info.calls, 1000u);
+}
+
+} // namespace
