@@ -81,6 +81,7 @@ static calc_ast *alloc_node(size_t nkids, size_t name_len)
 
 calc_status calcA_make(const calcA_spec *spec, size_t nkids, calc_ast *const *kids, calc_ast **out)
 {
+    *out = NULL;
     size_t size = 0;
     calc_status rc = check_inputs(spec, nkids, kids, &size);
     calc_ast *e = rc == CALC_OK ? alloc_node(nkids, spec->name_len) : NULL;

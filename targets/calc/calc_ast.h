@@ -38,8 +38,8 @@ typedef struct calcA_spec {
 } calcA_spec;
 
 /* Builds a node from spec and nkids children, consuming the children's references on
-   success and failure. Checks kind/arity, name validity (CALC_EINVAL) and size
-   (CALC_ETOOBIG). On success *out is a new reference. */
+   success and failure. *out is NULL on failure; kids must not alias out. Checks kind/arity, name
+   validity (CALC_EINVAL) and size (CALC_ETOOBIG). On success *out is a new reference. */
 calc_status calcA_make(const calcA_spec *spec, size_t nkids, calc_ast *const *kids, calc_ast **out);
 
 /* 1 when s[0..len) is an identifier and not a keyword. */

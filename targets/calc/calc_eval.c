@@ -32,18 +32,13 @@ typedef struct vm {
     calc_limits lim;
     binding *stack;
     size_t len, cap;
-    size_t frame; /* first binding visible to the running body */
+    size_t frame;         /* first binding visible to the running body */
+    calc_fn *fn;          /* owned: the function the innermost activation runs, or NULL */
+    const calc_ast *next; /* where the running activation continues (if, let, call) */
     unsigned depth;
     calc_eval_info info;
     calc_error *err;
 } vm;
-
-/* One eval(): where its bindings began and, once it runs a function, that function. */
-typedef struct activation {
-    size_t mark;
-    size_t saved_frame;
-    calc_fn *fn; /* owned reference, NULL while evaluating a plain subexpression */
-} activation;
 
 static calc_status eval(vm *m, const calc_ast *e, int64_t *out);
 
@@ -51,7 +46,7 @@ static calc_status eval(vm *m, const calc_ast *e, int64_t *out);
 
 /* ---- bindings ---- */
 
-static calc_status push(vm *m, const calc_ast *at, const char *name, int64_t value)
+CALC_NOINLINE static calc_status push(vm *m, const calc_ast *at, const char *name, int64_t value)
 {
     if (m->len == m->cap) {
         size_t cap = m->cap ? m->cap * 2 : 16;
@@ -67,7 +62,7 @@ static calc_status push(vm *m, const calc_ast *at, const char *name, int64_t val
     return CALC_OK;
 }
 
-static calc_status lookup(vm *m, const calc_ast *e, int64_t *out)
+CALC_NOINLINE static calc_status lookup(vm *m, const calc_ast *e, int64_t *out)
 {
     for (size_t i = m->len; i > m->frame; i--) {
         const char *name = m->stack[i - 1].name;
@@ -97,7 +92,7 @@ static calc_status divide(vm *m, const calc_ast *e, int64_t a, int64_t b, int64_
     return CALC_OK;
 }
 
-static calc_status arith(vm *m, const calc_ast *e, int64_t a, int64_t b, int64_t *r)
+CALC_NOINLINE static calc_status arith(vm *m, const calc_ast *e, int64_t a, int64_t b, int64_t *r)
 {
     int over = 0;
     switch (e->op) {
@@ -139,16 +134,16 @@ static calc_status arith(vm *m, const calc_ast *e, int64_t a, int64_t b, int64_t
     return CALC_OK;
 }
 
-static calc_status eval_binop(vm *m, const calc_ast *e, int64_t *out)
+CALC_NOINLINE static calc_status eval_binop(vm *m, const calc_ast *e, int64_t *out)
 {
-    int64_t a = 0, b = 0;
-    calc_status rc = eval(m, e->kids[0], &a);
+    int64_t b = 0;
+    calc_status rc = eval(m, e->kids[0], out);
     if (rc == CALC_OK)
         rc = eval(m, e->kids[1], &b);
-    return rc == CALC_OK ? arith(m, e, a, b, out) : rc;
+    return rc == CALC_OK ? arith(m, e, *out, b, out) : rc;
 }
 
-static calc_status eval_neg(vm *m, const calc_ast *e, int64_t *out)
+CALC_NOINLINE static calc_status eval_neg(vm *m, const calc_ast *e, int64_t *out)
 {
     int64_t a = 0;
     calc_status rc = eval(m, e->kids[0], &a);
@@ -159,27 +154,29 @@ static calc_status eval_neg(vm *m, const calc_ast *e, int64_t *out)
 
 /* ---- tail positions: if, let ---- */
 
-static calc_status choose_branch(vm *m, const calc_ast *e, const calc_ast **next)
+/* Each sets m->next, after its nested evaluation, to the node the activation continues with. */
+
+CALC_NOINLINE static calc_status choose_branch(vm *m, const calc_ast *e)
 {
     int64_t c = 0;
     calc_status rc = eval(m, e->kids[0], &c);
-    *next = c ? e->kids[1] : e->kids[2];
+    m->next = c ? e->kids[1] : e->kids[2];
     return rc;
 }
 
-static calc_status bind_let(vm *m, const calc_ast *e, const calc_ast **next)
+CALC_NOINLINE static calc_status bind_let(vm *m, const calc_ast *e)
 {
     int64_t v = 0;
     calc_status rc = eval(m, e->kids[0], &v);
     if (rc == CALC_OK)
         rc = push(m, e, e->name, v);
-    *next = e->kids[1];
+    m->next = e->kids[1];
     return rc;
 }
 
 /* ---- calls ---- */
 
-static calc_status count_call(vm *m, const calc_ast *e, int tail)
+CALC_NOINLINE static calc_status count_call(vm *m, const calc_ast *e, int tail)
 {
     m->info.calls++;
     m->info.tail_calls += tail ? 1 : 0;
@@ -188,7 +185,7 @@ static calc_status count_call(vm *m, const calc_ast *e, int tail)
     return CALC_OK;
 }
 
-static calc_status charge_call(vm *m, const calc_ast *e)
+CALC_NOINLINE static calc_status charge_call(vm *m, const calc_ast *e)
 {
     if (m->info.steps > m->lim.max_steps)
         return FAIL_AT(m, e, CALC_EBUDGET, "step budget of %llu exhausted in call to '%.64s'",
@@ -197,7 +194,7 @@ static calc_status charge_call(vm *m, const calc_ast *e)
 }
 
 /* The function e calls, with its arity checked; *fn is a new reference on success. */
-static calc_status resolve(vm *m, const calc_ast *e, calc_fn **fn)
+CALC_NOINLINE static calc_status resolve(vm *m, const calc_ast *e, calc_fn **fn)
 {
     if (!m->env || calc_env_lookup(m->env, e->name, fn) != CALC_OK)
         return FAIL_AT(m, e, CALC_EUNDEF, "undefined function '%.64s'", e->name);
@@ -213,7 +210,7 @@ static calc_status resolve(vm *m, const calc_ast *e, calc_fn **fn)
 /* Evaluates e's arguments in the caller's scope and pushes them bound to fn's parameters.
    Pushed arguments stay nameless until all are evaluated, so a later argument cannot see
    an earlier one under a parameter's name. */
-static calc_status push_args(vm *m, const calc_ast *e, const calc_fn *fn)
+CALC_NOINLINE static calc_status push_args(vm *m, const calc_ast *e, const calc_fn *fn)
 {
     size_t base = m->len;
     for (size_t i = 0; i < e->nkids; i++) {
@@ -229,35 +226,25 @@ static calc_status push_args(vm *m, const calc_ast *e, const calc_fn *fn)
     return CALC_OK;
 }
 
-/* A call in a plain subexpression: this activation now runs fn, its frame at base. */
-static calc_status enter_call(vm *m, activation *a, const calc_ast *e, calc_fn *fn, size_t base,
-                              const calc_ast **next)
+/* A call in a plain subexpression: the running activation now runs fn, its frame at base. */
+static calc_status enter_call(vm *m, const calc_ast *e, calc_fn *fn, size_t base)
 {
     calc_status rc = charge_call(m, e);
     if (rc != CALC_OK) {
         calc_fn_release(fn);
         return rc;
     }
-    a->fn = fn;
+    m->fn = fn;
     m->frame = base;
-    *next = fn->body;
+    m->next = fn->body;
     return CALC_OK;
 }
 
-static void leave(vm *m, activation *a)
-{
-    m->len = a->mark;
-    m->frame = a->saved_frame;
-    calc_fn_release(a->fn);
-    a->fn = NULL;
-}
-
-static calc_status run(vm *m, activation *a, const calc_ast *e, int64_t *out);
+static calc_status activate(vm *m, calc_fn *fn, size_t frame, const calc_ast *e, int64_t *out);
 
 /* A call in tail position: the arguments at base replace the running frame, and fn
    replaces the running function. */
-static calc_status tail_call(vm *m, activation *a, const calc_ast *e, calc_fn *fn, size_t base,
-                             const calc_ast **next, int64_t *out)
+static calc_status tail_call(vm *m, const calc_ast *e, calc_fn *fn, size_t base, int64_t *out)
 {
     calc_status rc = CALC_OK;
 #ifndef CALC_DEFECT_LOOP_UNCHARGED
@@ -268,33 +255,28 @@ static calc_status tail_call(vm *m, activation *a, const calc_ast *e, calc_fn *f
         return rc;
     }
 #ifdef CALC_DEFECT_NO_TAIL_CALLS
-    activation inner = {base, m->frame, fn};
-    m->frame = base;
-    (void)a;
-    (void)next;
-    rc = run(m, &inner, fn->body, out);
-    leave(m, &inner);
-    return rc;
+    m->next = NULL;
+    return activate(m, fn, base, fn->body, out);
 #else
     (void)out;
     if (e->nkids > 0)
         memmove(m->stack + m->frame, m->stack + base, e->nkids * sizeof(binding));
     m->len = m->frame + e->nkids;
-    calc_fn_release(a->fn);
-    a->fn = fn;
-    *next = fn->body;
+    calc_fn_release(m->fn);
+    m->fn = fn;
+    m->next = fn->body;
     return CALC_OK;
 #endif
 }
 
-/* Runs call e. *next is the body to continue with, or NULL when *out holds the result. */
-static calc_status call(vm *m, activation *a, const calc_ast *e, const calc_ast **next,
-                        int64_t *out)
+/* Runs call e: sets m->next to the body to continue with, or to NULL when *out holds
+   the result. */
+CALC_NOINLINE static calc_status call(vm *m, const calc_ast *e, int64_t *out)
 {
-    int tail = a->fn != NULL;
+    int tail = m->fn != NULL;
     calc_fn *fn = NULL;
     size_t base = m->len;
-    *next = NULL;
+    m->next = NULL;
     calc_status rc = count_call(m, e, tail);
     if (rc == CALC_OK)
         rc = resolve(m, e, &fn);
@@ -304,13 +286,13 @@ static calc_status call(vm *m, activation *a, const calc_ast *e, const calc_ast 
     }
     if (rc != CALC_OK)
         return rc;
-    return tail ? tail_call(m, a, e, fn, base, next, out) : enter_call(m, a, e, fn, base, next);
+    return tail ? tail_call(m, e, fn, base, out) : enter_call(m, e, fn, base);
 }
 
 /* ---- the loop ---- */
 
-/* Evaluates e in activation a, following tail positions in place. */
-static calc_status run(vm *m, activation *a, const calc_ast *e, int64_t *out)
+/* Evaluates e in the running activation, following tail positions in place. */
+static calc_status run(vm *m, const calc_ast *e, int64_t *out)
 {
     calc_status rc = CALC_OK;
     while (rc == CALC_OK && e) {
@@ -331,20 +313,39 @@ static calc_status run(vm *m, activation *a, const calc_ast *e, int64_t *out)
             rc = eval_binop(m, cur, out);
             break;
         case CALC_IF:
-            rc = choose_branch(m, cur, &e);
+            rc = choose_branch(m, cur);
+            e = m->next;
             break;
         case CALC_LET:
-            rc = bind_let(m, cur, &e);
+            rc = bind_let(m, cur);
+            e = m->next;
             break;
         case CALC_CALL:
-            rc = call(m, a, cur, &e, out);
+            rc = call(m, cur, out);
+            e = m->next;
             break;
         }
     }
     return rc;
 }
 
-/* One level of nesting: a fresh activation for e. */
+/* Runs e as a new activation that runs fn (NULL: a plain subexpression) with its frame
+   at frame, then restores the caller's activation and drops what this one bound. */
+static calc_status activate(vm *m, calc_fn *fn, size_t frame, const calc_ast *e, int64_t *out)
+{
+    size_t mark = m->len, caller_frame = m->frame;
+    calc_fn *caller = m->fn;
+    m->fn = fn;
+    m->frame = frame;
+    calc_status rc = run(m, e, out);
+    calc_fn_release(m->fn);
+    m->fn = caller;
+    m->frame = caller_frame;
+    m->len = mark;
+    return rc;
+}
+
+/* One level of nesting: a new activation for e, charged against the depth limit. */
 static calc_status eval(vm *m, const calc_ast *e, int64_t *out)
 {
     if (m->depth >= m->lim.max_depth)
@@ -352,9 +353,7 @@ static calc_status eval(vm *m, const calc_ast *e, int64_t *out)
     m->depth++;
     if (m->depth > m->info.max_depth)
         m->info.max_depth = m->depth;
-    activation a = {m->len, m->frame, NULL};
-    calc_status rc = run(m, &a, e, out);
-    leave(m, &a);
+    calc_status rc = activate(m, NULL, m->frame, e, out);
     m->depth--;
     return rc;
 }

@@ -32,6 +32,10 @@ extern atomic_size_t calcM_live_envs;
    prefixed "line:col: " when there is a position. Returns s. */
 calc_status calcM_fail(calc_error *err, calc_status s, uint32_t line, uint32_t col, const char *fmt,
                        ...) __attribute__((format(printf, 5, 6)));
+/* On a helper called from a recursive cycle (parser, evaluator, printer): keeps its locals
+   out of the cycle's frames, so the C stack per nesting level stays small (see calc.h). */
+#define CALC_NOINLINE __attribute__((noinline))
+
 /* Sets err (may be NULL) to CALC_OK with an empty message. */
 void calcM_ok(calc_error *err);
 

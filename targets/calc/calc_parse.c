@@ -3,10 +3,12 @@
 **
 ** Each parse_expr and each unary minus counts one level of nesting; beyond
 ** CALC_PARSE_MAX_NESTING the parse stops with CALC_EDEPTH, so C stack use is bounded by
-** the limit, not by the input. Binary operators are parsed by a loop per precedence level
-** (left-associative), so long operator chains do not nest. Every partial tree is released
-** on the way out of an error: constructors consume their children, and each function
-** owns what it holds until it hands it on.
+** the limit, not by the input. Binary operators are parsed by precedence climbing: a loop
+** per operand chain (left-associative), so long operator chains do not nest. Helpers with
+** bulky locals are CALC_NOINLINE so the frames of the nesting cycle (parse_expr ->
+** parse_binary -> parse_unary -> parse_paren -> parse_expr) stay small. Every partial tree
+** is released on the way out of an error: constructors consume their children, and each
+** function owns what it holds until it hands it on.
 */
 #define CALC_INTERNAL
 #include "targets/calc/calc_ast.h"
@@ -21,9 +23,9 @@ typedef struct parser {
     unsigned depth;
 } parser;
 
-enum { LOWEST_BINARY = 1, UNARY_LEVEL = 4 };
-
 static calc_status parse_expr(parser *p, calc_ast **out);
+static calc_status parse_binary(parser *p, int min, calc_ast **out);
+static calc_status parse_unary(parser *p, calc_ast **out);
 
 static const calcX_token *tok(const parser *p)
 {
@@ -35,7 +37,7 @@ static calc_status next(parser *p)
     return calcX_next(&p->lx, p->err);
 }
 
-static calc_status unexpected(parser *p, const char *wanted)
+CALC_NOINLINE static calc_status unexpected(parser *p, const char *wanted)
 {
     const calcX_token *t = tok(p);
     return calcM_fail(p->err, CALC_ESYNTAX, t->line, t->col, "expected %s, found %s", wanted,
@@ -59,33 +61,36 @@ static calc_status enter(parser *p)
     return CALC_OK;
 }
 
-/* Builds a node at token t, reporting a failure at t's position. */
-static calc_status make(parser *p, const calcX_token *t, calcA_spec spec, size_t nkids,
-                        calc_ast *const *kids, calc_ast **out)
+/* Builds a node of kind at (line, col), named by name when not NULL, and reports a
+   failure there. Consumes the children. */
+CALC_NOINLINE static calc_status make(parser *p, calc_kind kind, calc_op op, uint32_t line,
+                                      uint32_t col, const calcX_token *name, size_t nkids,
+                                      calc_ast *const *kids, calc_ast **out)
 {
-    spec.line = t->line;
-    spec.col = t->col;
-    calc_status rc = calcA_make(&spec, nkids, kids, out);
-    if (rc == CALC_ENOMEM)
-        return calcM_fail(p->err, rc, t->line, t->col, "out of memory");
-    if (rc == CALC_ETOOBIG)
-        return calcM_fail(p->err, rc, t->line, t->col, "more than %d nodes", CALC_MAX_NODES);
-    return rc;
-}
-
-static calcA_spec spec_of(calc_kind kind, const calcX_token *name)
-{
-    calcA_spec s = {kind, CALC_ADD, 0, NULL, 0, 0, 0};
+    calcA_spec s = {kind, op, 0, NULL, 0, line, col};
     if (name) {
         s.name = name->start;
         s.name_len = name->len;
     }
-    return s;
+    calc_status rc = calcA_make(&s, nkids, kids, out);
+    if (rc == CALC_ENOMEM)
+        return calcM_fail(p->err, rc, line, col, "out of memory");
+    if (rc == CALC_ETOOBIG)
+        return calcM_fail(p->err, rc, line, col, "more than %d nodes", CALC_MAX_NODES);
+    return rc;
 }
 
-/* ---- primary expressions ---- */
+/* Two children, the first of which has already been parsed. */
+static calc_status make2(parser *p, calc_kind kind, calc_op op, uint32_t line, uint32_t col,
+                         calc_ast *first, calc_ast *second, calc_ast **out)
+{
+    calc_ast *kids[2] = {first, second};
+    return make(p, kind, op, line, col, NULL, 2, kids, out);
+}
 
-static calc_status parse_number(parser *p, int negative, calc_ast **out)
+/* ---- operands ---- */
+
+CALC_NOINLINE static calc_status parse_number(parser *p, int negative, calc_ast **out)
 {
     calcX_token t = *tok(p);
     if (t.value > (uint64_t)INT64_MAX + (negative ? 1 : 0))
@@ -93,11 +98,12 @@ static calc_status parse_number(parser *p, int negative, calc_ast **out)
     calc_status rc = next(p);
     if (rc != CALC_OK)
         return rc;
-    calcA_spec s = spec_of(CALC_NUM, NULL);
+    calcA_spec s = {CALC_NUM, CALC_ADD, 0, NULL, 0, t.line, t.col};
     /* -(2^63) does not fit before negation; write it directly. */
     s.value = !negative ? (int64_t)t.value
                         : (t.value > (uint64_t)INT64_MAX ? INT64_MIN : -(int64_t)t.value);
-    return make(p, &t, s, 0, NULL, out);
+    rc = calcA_make(&s, 0, NULL, out);
+    return rc == CALC_OK ? rc : calcM_fail(p->err, rc, t.line, t.col, "out of memory");
 }
 
 /* Growable array of argument trees, owned until handed to calcA_make. */
@@ -113,7 +119,7 @@ static void args_free(arg_list *a)
     calcM_free(a->v);
 }
 
-static calc_status args_push(parser *p, arg_list *a, calc_ast *e)
+CALC_NOINLINE static calc_status args_push(parser *p, arg_list *a, calc_ast *e)
 {
     if (a->n == a->cap) {
         size_t cap = a->cap ? a->cap * 2 : 4;
@@ -148,6 +154,7 @@ static calc_status parse_args(parser *p, arg_list *a)
     }
 }
 
+/* A variable, or a call when '(' follows the name. */
 static calc_status parse_name(parser *p, calc_ast **out)
 {
     calcX_token name = *tok(p);
@@ -155,7 +162,7 @@ static calc_status parse_name(parser *p, calc_ast **out)
     if (rc != CALC_OK)
         return rc;
     if (tok(p)->kind != CALCX_T_LPAREN)
-        return make(p, &name, spec_of(CALC_VAR, &name), 0, NULL, out);
+        return make(p, CALC_VAR, CALC_ADD, name.line, name.col, &name, 0, NULL, out);
     arg_list a = {NULL, 0, 0};
     rc = next(p);
     if (rc == CALC_OK)
@@ -164,7 +171,7 @@ static calc_status parse_name(parser *p, calc_ast **out)
         args_free(&a);
         return rc;
     }
-    rc = make(p, &name, spec_of(CALC_CALL, &name), a.n, a.v, out);
+    rc = make(p, CALC_CALL, CALC_ADD, name.line, name.col, &name, a.n, a.v, out);
     calcM_free(a.v);
     return rc;
 }
@@ -181,8 +188,27 @@ static calc_status parse_paren(parser *p, calc_ast **out)
     return rc;
 }
 
-static calc_status parse_primary(parser *p, calc_ast **out)
+/* After a unary '-': a folded negative literal, or a negation (one nesting level). */
+static calc_status parse_negation(parser *p, calc_ast **out)
 {
+    uint32_t line = tok(p)->line, col = tok(p)->col;
+    calc_status rc = enter(p);
+    if (rc != CALC_OK)
+        return rc;
+    rc = next(p);
+    if (rc == CALC_OK && tok(p)->kind == CALCX_T_NUM) {
+        rc = parse_number(p, 1, out);
+    } else if (rc == CALC_OK && (rc = parse_unary(p, out)) == CALC_OK) {
+        calc_ast *operand = *out;
+        rc = make(p, CALC_NEG, CALC_ADD, line, col, NULL, 1, &operand, out);
+    }
+    p->depth--;
+    return rc;
+}
+
+static calc_status parse_unary(parser *p, calc_ast **out)
+{
+    *out = NULL;
     switch (tok(p)->kind) {
     case CALCX_T_NUM:
         return parse_number(p, 0, out);
@@ -190,41 +216,17 @@ static calc_status parse_primary(parser *p, calc_ast **out)
         return parse_name(p, out);
     case CALCX_T_LPAREN:
         return parse_paren(p, out);
+    case CALCX_T_OP:
+        if (tok(p)->op == CALC_SUB)
+            return parse_negation(p, out);
+        break;
     default:
-        return unexpected(p, "an expression");
+        break;
     }
+    return unexpected(p, "an expression");
 }
 
-static calc_status parse_unary(parser *p, calc_ast **out);
-
-/* After a unary '-': a folded negative literal, or a negation. */
-static calc_status parse_negation(parser *p, calc_ast **out)
-{
-    calcX_token minus = *tok(p);
-    calc_status rc = next(p);
-    if (rc != CALC_OK)
-        return rc;
-    if (tok(p)->kind == CALCX_T_NUM)
-        return parse_number(p, 1, out);
-    calc_ast *operand = NULL;
-    if ((rc = parse_unary(p, &operand)) != CALC_OK)
-        return rc;
-    return make(p, &minus, spec_of(CALC_NEG, NULL), 1, &operand, out);
-}
-
-static calc_status parse_unary(parser *p, calc_ast **out)
-{
-    if (tok(p)->kind != CALCX_T_OP || tok(p)->op != CALC_SUB)
-        return parse_primary(p, out);
-    calc_status rc = enter(p);
-    if (rc != CALC_OK)
-        return rc;
-    rc = parse_negation(p, out);
-    p->depth--;
-    return rc;
-}
-
-/* ---- binary operators ---- */
+/* ---- binary operators: precedence climbing ---- */
 
 static int precedence(calc_op op)
 {
@@ -236,43 +238,53 @@ static int precedence(calc_op op)
     return prec[op];
 }
 
-/* Operators of precedence `level` and tighter: operand (op operand)*. */
-static calc_status parse_level(parser *p, int level, calc_ast **out)
+static int operator_at_least(const parser *p, int min)
 {
-    if (level >= UNARY_LEVEL)
-        return parse_unary(p, out);
-    calc_ast *left = NULL;
-    calc_status rc = parse_level(p, level + 1, &left);
-    while (rc == CALC_OK && tok(p)->kind == CALCX_T_OP && precedence(tok(p)->op) == level) {
-        calcX_token op = *tok(p);
-        calc_ast *kids[2] = {left, NULL};
-        left = NULL;
+    return tok(p)->kind == CALCX_T_OP && precedence(tok(p)->op) >= min;
+}
+
+/* Continues after left with operators of precedence >= min; each right operand takes
+   only tighter operators, which makes every level left-associative. */
+CALC_NOINLINE static calc_status parse_operators(parser *p, int min, calc_ast *left, calc_ast **out)
+{
+    calc_status rc = CALC_OK;
+    while (rc == CALC_OK && operator_at_least(p, min)) {
+        calc_op op = tok(p)->op;
+        uint32_t line = tok(p)->line, col = tok(p)->col;
+        calc_ast *right = NULL;
         if ((rc = next(p)) == CALC_OK)
-            rc = parse_level(p, level + 1, &kids[1]);
+            rc = parse_binary(p, precedence(op) + 1, &right);
         if (rc != CALC_OK) {
-            calc_ast_release(kids[0]);
+            calc_ast_release(left);
+            left = NULL;
             break;
         }
-        calcA_spec s = spec_of(CALC_BINOP, NULL);
-        s.op = op.op;
-        rc = make(p, &op, s, 2, kids, &left);
+        rc = make2(p, CALC_BINOP, op, line, col, left, right, &left);
     }
     *out = left;
     return rc;
 }
 
+static calc_status parse_binary(parser *p, int min, calc_ast **out)
+{
+    calc_status rc = parse_unary(p, out);
+    if (rc != CALC_OK || !operator_at_least(p, min))
+        return rc;
+    return parse_operators(p, min, *out, out);
+}
+
 /* ---- let, if, expressions ---- */
 
-/* Parses `kw expr` (kw already current) into *out. */
+/* Parses `kw expr` (kw current) into *out. */
 static calc_status keyword_expr(parser *p, calcX_kind kw, calc_ast **out)
 {
     calc_status rc = expect(p, kw);
     return rc == CALC_OK ? parse_expr(p, out) : rc;
 }
 
-static calc_status parse_let(parser *p, calc_ast **out)
+CALC_NOINLINE static calc_status parse_let(parser *p, calc_ast **out)
 {
-    calcX_token let = *tok(p);
+    uint32_t line = tok(p)->line, col = tok(p)->col;
     calc_status rc = next(p);
     if (rc != CALC_OK)
         return rc;
@@ -287,12 +299,12 @@ static calc_status parse_let(parser *p, calc_ast **out)
         calc_ast_release(kids[0]);
         return rc;
     }
-    return make(p, &let, spec_of(CALC_LET, &name), 2, kids, out);
+    return make(p, CALC_LET, CALC_ADD, line, col, &name, 2, kids, out);
 }
 
-static calc_status parse_if(parser *p, calc_ast **out)
+CALC_NOINLINE static calc_status parse_if(parser *p, calc_ast **out)
 {
-    calcX_token at = *tok(p);
+    uint32_t line = tok(p)->line, col = tok(p)->col;
     calc_ast *kids[3] = {NULL, NULL, NULL};
     calc_status rc = keyword_expr(p, CALCX_T_IF, &kids[0]);
     if (rc == CALC_OK)
@@ -304,7 +316,7 @@ static calc_status parse_if(parser *p, calc_ast **out)
         calc_ast_release(kids[1]);
         return rc;
     }
-    return make(p, &at, spec_of(CALC_IF, NULL), 3, kids, out);
+    return make(p, CALC_IF, CALC_ADD, line, col, NULL, 3, kids, out);
 }
 
 static calc_status parse_expr(parser *p, calc_ast **out)
@@ -318,7 +330,7 @@ static calc_status parse_expr(parser *p, calc_ast **out)
     else if (tok(p)->kind == CALCX_T_IF)
         rc = parse_if(p, out);
     else
-        rc = parse_level(p, LOWEST_BINARY, out);
+        rc = parse_binary(p, 1, out);
     p->depth--;
     return rc;
 }

@@ -26,7 +26,7 @@ typedef struct printer {
     unsigned max_depth;
 } printer;
 
-static calc_status put(printer *pr, const char *s, size_t n)
+CALC_NOINLINE static calc_status put(printer *pr, const char *s, size_t n)
 {
     if (n > SIZE_MAX / 2 - pr->len)
         return CALC_ENOMEM;
@@ -128,15 +128,20 @@ static calc_status print_binop(printer *pr, const calc_ast *e, unsigned depth)
     return rc == CALC_OK ? print_node(pr, e->kids[1], prec + 1, depth) : rc;
 }
 
+CALC_NOINLINE static calc_status print_num(printer *pr, int64_t value)
+{
+    char num[24];
+    snprintf(num, sizeof num, "%" PRId64, value);
+    return puts_(pr, num);
+}
+
 static calc_status print_body(printer *pr, const calc_ast *e, unsigned depth)
 {
     static const char *const if_seps[] = {"if ", " then ", " else "};
     static const char *const let_seps[] = {" = ", " in "};
-    char num[24];
     switch (e->kind) {
     case CALC_NUM:
-        snprintf(num, sizeof num, "%" PRId64, e->value);
-        return puts_(pr, num);
+        return print_num(pr, e->value);
     case CALC_VAR:
         return puts_(pr, e->name);
     case CALC_NEG: {
