@@ -61,17 +61,13 @@ static calc_status enter(parser *p)
     return CALC_OK;
 }
 
-/* Builds a node of kind at (line, col), named by name when not NULL, and reports a
-   failure there. Consumes the children. */
+/* Builds a node of kind at (line, col), named name[0..name_len) when name is not NULL,
+   and reports a failure there. Consumes the children. */
 CALC_NOINLINE static calc_status make(parser *p, calc_kind kind, calc_op op, uint32_t line,
-                                      uint32_t col, const calcX_token *name, size_t nkids,
+                                      uint32_t col, const char *name, size_t name_len, size_t nkids,
                                       calc_ast *const *kids, calc_ast **out)
 {
-    calcA_spec s = {kind, op, 0, NULL, 0, line, col};
-    if (name) {
-        s.name = name->start;
-        s.name_len = name->len;
-    }
+    calcA_spec s = {kind, op, 0, name, name_len, line, col};
     calc_status rc = calcA_make(&s, nkids, kids, out);
     if (rc == CALC_ENOMEM)
         return calcM_fail(p->err, rc, line, col, "out of memory");
@@ -80,12 +76,12 @@ CALC_NOINLINE static calc_status make(parser *p, calc_kind kind, calc_op op, uin
     return rc;
 }
 
-/* Two children, the first of which has already been parsed. */
-static calc_status make2(parser *p, calc_kind kind, calc_op op, uint32_t line, uint32_t col,
-                         calc_ast *first, calc_ast *second, calc_ast **out)
+/* A binary operation node; consumes left and right. */
+CALC_NOINLINE static calc_status make2(parser *p, calc_op op, uint32_t line, uint32_t col,
+                                       calc_ast *left, calc_ast *right, calc_ast **out)
 {
-    calc_ast *kids[2] = {first, second};
-    return make(p, kind, op, line, col, NULL, 2, kids, out);
+    calc_ast *kids[2] = {left, right};
+    return make(p, CALC_BINOP, op, line, col, NULL, 0, 2, kids, out);
 }
 
 /* ---- operands ---- */
@@ -154,15 +150,18 @@ static calc_status parse_args(parser *p, arg_list *a)
     }
 }
 
-/* A variable, or a call when '(' follows the name. */
-static calc_status parse_name(parser *p, calc_ast **out)
+/* A variable, or a call when '(' follows the name. The name is kept in scalars, not a
+   token copy, so this frame (on the path of nested calls) stays small. */
+CALC_NOINLINE static calc_status parse_name(parser *p, calc_ast **out)
 {
-    calcX_token name = *tok(p);
+    const char *name = tok(p)->start;
+    size_t len = tok(p)->len;
+    uint32_t line = tok(p)->line, col = tok(p)->col;
     calc_status rc = next(p);
     if (rc != CALC_OK)
         return rc;
     if (tok(p)->kind != CALCX_T_LPAREN)
-        return make(p, CALC_VAR, CALC_ADD, name.line, name.col, &name, 0, NULL, out);
+        return make(p, CALC_VAR, CALC_ADD, line, col, name, len, 0, NULL, out);
     arg_list a = {NULL, 0, 0};
     rc = next(p);
     if (rc == CALC_OK)
@@ -171,7 +170,7 @@ static calc_status parse_name(parser *p, calc_ast **out)
         args_free(&a);
         return rc;
     }
-    rc = make(p, CALC_CALL, CALC_ADD, name.line, name.col, &name, a.n, a.v, out);
+    rc = make(p, CALC_CALL, CALC_ADD, line, col, name, len, a.n, a.v, out);
     calcM_free(a.v);
     return rc;
 }
@@ -189,7 +188,7 @@ static calc_status parse_paren(parser *p, calc_ast **out)
 }
 
 /* After a unary '-': a folded negative literal, or a negation (one nesting level). */
-static calc_status parse_negation(parser *p, calc_ast **out)
+CALC_NOINLINE static calc_status parse_negation(parser *p, calc_ast **out)
 {
     uint32_t line = tok(p)->line, col = tok(p)->col;
     calc_status rc = enter(p);
@@ -200,7 +199,7 @@ static calc_status parse_negation(parser *p, calc_ast **out)
         rc = parse_number(p, 1, out);
     } else if (rc == CALC_OK && (rc = parse_unary(p, out)) == CALC_OK) {
         calc_ast *operand = *out;
-        rc = make(p, CALC_NEG, CALC_ADD, line, col, NULL, 1, &operand, out);
+        rc = make(p, CALC_NEG, CALC_ADD, line, col, NULL, 0, 1, &operand, out);
     }
     p->depth--;
     return rc;
@@ -251,15 +250,16 @@ CALC_NOINLINE static calc_status parse_operators(parser *p, int min, calc_ast *l
     while (rc == CALC_OK && operator_at_least(p, min)) {
         calc_op op = tok(p)->op;
         uint32_t line = tok(p)->line, col = tok(p)->col;
-        calc_ast *right = NULL;
+        /* The right operand goes through *out, so no local here needs an address. */
         if ((rc = next(p)) == CALC_OK)
-            rc = parse_binary(p, precedence(op) + 1, &right);
+            rc = parse_binary(p, precedence(op) + 1, out);
         if (rc != CALC_OK) {
             calc_ast_release(left);
             left = NULL;
             break;
         }
-        rc = make2(p, CALC_BINOP, op, line, col, left, right, &left);
+        rc = make2(p, op, line, col, left, *out, out);
+        left = *out;
     }
     *out = left;
     return rc;
@@ -299,7 +299,7 @@ CALC_NOINLINE static calc_status parse_let(parser *p, calc_ast **out)
         calc_ast_release(kids[0]);
         return rc;
     }
-    return make(p, CALC_LET, CALC_ADD, line, col, &name, 2, kids, out);
+    return make(p, CALC_LET, CALC_ADD, line, col, name.start, name.len, 2, kids, out);
 }
 
 CALC_NOINLINE static calc_status parse_if(parser *p, calc_ast **out)
@@ -316,7 +316,7 @@ CALC_NOINLINE static calc_status parse_if(parser *p, calc_ast **out)
         calc_ast_release(kids[1]);
         return rc;
     }
-    return make(p, CALC_IF, CALC_ADD, line, col, NULL, 3, kids, out);
+    return make(p, CALC_IF, CALC_ADD, line, col, NULL, 0, 3, kids, out);
 }
 
 static calc_status parse_expr(parser *p, calc_ast **out)

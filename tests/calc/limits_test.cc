@@ -2,6 +2,7 @@
 #include "tests/calc/calc_fixture.h"
 #include "tests/calc/test_util.h"
 
+#include <functional>
 #include <string>
 
 using calctest::Exec;
@@ -132,6 +133,39 @@ TEST_F(Limits, MillionIterationTailLoopRunsOn64KiBStack)
     EXPECT_EQ(o.value, 7);
     EXPECT_EQ(o.info.tail_calls, 1000000u);
     EXPECT_LT(used, 64u * 1024);
+}
+
+// The worst inputs at the default limits, each on a 64 KiB stack (the harness's fiber
+// size), must stay within half of it: the clean library has to fit the stack budget.
+TEST_F(Limits, DefaultLimitsFitHalfOf64KiB)
+{
+    std::string nest_ops, nest_calls, nest_lets;
+    for (int i = 0; i < 2 * CALC_PARSE_MAX_NESTING; i++) {
+        nest_ops += "1 + (";
+        nest_calls += "f(";
+        nest_lets += "let a = -(";
+    }
+    calc_ast *neg = NegChain(1000);
+    const std::function<void()> work[] = {
+        [&] { EXPECT_EQ(Exec(nest_ops).status, CALC_EDEPTH); },
+        [&] { EXPECT_EQ(Exec(nest_calls).status, CALC_EDEPTH); },
+        [&] { EXPECT_EQ(Exec(nest_lets).status, CALC_EDEPTH); },
+        [&] {
+            EXPECT_EQ(Exec("f(n) = if n == 0 then 0 else 1 + f(n - 1); f(1000)").status,
+                      CALC_EDEPTH);
+        },
+        [&] {
+            EXPECT_EQ(Exec("f(n) = if n == 0 then 0 else n * (1 + f(n - 1)); f(1000)").status,
+                      CALC_EDEPTH);
+        },
+        [&] { EXPECT_EQ(calctest::Print(neg), "<CALC_EDEPTH>"); },
+    };
+    for (size_t i = 0; i < sizeof work / sizeof work[0]; i++) {
+        size_t used = calctest::RunOnPaintedStack(64 * 1024, work[i]);
+        EXPECT_GT(used, 0u) << "case " << i;
+        EXPECT_LT(used, 32u * 1024) << "case " << i;
+    }
+    calc_ast_release(neg);
 }
 
 int StopAfter(void *ctx, uint64_t calls)
