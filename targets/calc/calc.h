@@ -87,7 +87,7 @@ const char *calc_status_name(calc_status s);
    stacks to match. */
 enum {
     CALC_PARSE_MAX_NESTING = 32,      /* parentheses, unary minus, let/if parts, arguments */
-    CALC_MAX_NODES = 1 << 24,         /* nodes per tree */
+    CALC_MAX_NODES = 1 << 20,         /* nodes per tree */
     CALC_DEFAULT_MAX_DEPTH = 32,      /* evaluation nesting when limits are NULL */
     CALC_DEFAULT_MAX_STEPS = 1000000, /* evaluation steps when limits are NULL */
     CALC_PRINT_DEFAULT_DEPTH = 128,   /* printer nesting when max_depth is 0 */

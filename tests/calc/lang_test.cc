@@ -2,6 +2,7 @@
 #include "tests/calc/calc_fixture.h"
 
 #include <climits>
+#include <random>
 
 using calctest::Canon;
 using calctest::Exec;

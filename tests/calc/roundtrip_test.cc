@@ -147,7 +147,7 @@ TEST_F(RoundTrip, SharedSubtreesCountTowardTheSizeLimit)
         doublings++;
     }
     EXPECT_EQ(rc, CALC_ETOOBIG);
-    EXPECT_EQ(doublings, 24);
+    EXPECT_EQ(doublings, 20);
     EXPECT_EQ(calctest::Gauges().live_nodes, 0u);
 }
 
