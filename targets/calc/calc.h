@@ -29,6 +29,8 @@
 **     tail position of a body, also through if/let) reuse their frame: constant C stack.
 **   - Parsing: nesting beyond CALC_PARSE_MAX_NESTING -> CALC_EDEPTH with line:col.
 **   - Printing: AST nesting beyond the caller's max_depth -> CALC_EDEPTH.
+**   An operator chain (`1 + 1 + ... + 1`) parses without nesting but is a deep tree, so
+**   evaluating or printing it may still report CALC_EDEPTH.
 **   - AST size: a tree of more than CALC_MAX_NODES nodes (counting shared subtrees once
 **     per use) is refused with CALC_ETOOBIG, so every walk is bounded.
 **
@@ -79,6 +81,8 @@ typedef enum calc_status {
 
 /* The enum name of s ("CALC_EDEPTH"), or "CALC_?" for a value outside the enum. Static. */
 const char *calc_status_name(calc_status s);
+/* A short description of s ("division by zero"), or "unknown status". Static. */
+const char *calc_status_text(calc_status s);
 
 /* Limits. The defaults keep the clean library inside half of a 64 KiB stack under ASan,
    the harness's fiber size. Measured C stack per level (clang-19 -O1, ASan / TSan):
@@ -104,7 +108,8 @@ typedef struct calc_error {
 /* ---- hooks and gauges ---- */
 
 /* Sets the allocator and sync hooks (NULL = the tg defaults). The tables are copied.
-   Returns CALC_EBUSY, changing nothing, while any calc object or allocation is alive. */
+   Returns CALC_EBUSY, changing nothing, while any calc object or allocation is alive.
+   No other calc call may run concurrently with this one. */
 calc_status calc_set_hooks(const tg_allocator *alloc, const tg_sync *sync);
 
 /* Process-wide counters, exact at any quiescent point. */

@@ -124,6 +124,19 @@ const char *calc_status_name(calc_status s)
     return names[s];
 }
 
+const char *calc_status_text(calc_status s)
+{
+    static const char *const texts[] = {
+#define CALC_STATUS_TEXT(name, text) text,
+        CALC_STATUS_LIST(CALC_STATUS_TEXT)
+#undef CALC_STATUS_TEXT
+    };
+    _Static_assert(sizeof texts / sizeof texts[0] == CALC_STATUS_COUNT, "status table");
+    if ((unsigned)s >= CALC_STATUS_COUNT)
+        return "unknown status";
+    return texts[s];
+}
+
 calc_status calcM_fail(calc_error *err, calc_status s, uint32_t line, uint32_t col, const char *fmt,
                        ...)
 {

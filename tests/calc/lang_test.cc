@@ -134,6 +134,14 @@ TEST_F(Lang, EvalErrorsPointAtTheFailingNode)
     EXPECT_NE(strstr(o.err.msg, "'f' takes 1 arguments, given 2"), nullptr) << o.err.msg;
 }
 
+TEST_F(Lang, StatusNamesAndTexts)
+{
+    EXPECT_STREQ(calc_status_name(CALC_EDEPTH), "CALC_EDEPTH");
+    EXPECT_STREQ(calc_status_text(CALC_EDIVZERO), "division by zero");
+    EXPECT_STREQ(calc_status_name(static_cast<calc_status>(-1)), "CALC_?");
+    EXPECT_STREQ(calc_status_text(CALC_STATUS_COUNT), "unknown status");
+}
+
 TEST_F(Lang, SourceNeedNotBeNulTerminated)
 {
     const char src[] = {'4', '0', '+', '2', '9'};
