@@ -22,9 +22,10 @@
 **   takes effect at the next call, including for running recursion.
 **
 ** Limits (each reports its own status, never a crash)
-**   - Evaluation: a step budget (every node visited, every call and tail call counts; the
-**     budget is checked at each call and tail call, where unbounded work can begin, and at
-**     the end) -> CALC_EBUDGET; a depth limit on nested evaluation, which every non-tail
+**   - Evaluation: a step budget (every node visited counts one step, calls and tail calls
+**     included, and a variable lookup one more per binding it passes over; the budget is
+**     checked on entering every nested evaluation, at every call and tail call, and at the
+**     end) -> CALC_EBUDGET; a depth limit on nested evaluation, which every non-tail
 **     call and every non-tail subexpression enters -> CALC_EDEPTH. Tail calls (a call in
 **     tail position of a body, also through if/let) reuse their frame: constant C stack.
 **   - Parsing: nesting beyond CALC_PARSE_MAX_NESTING -> CALC_EDEPTH with line:col.

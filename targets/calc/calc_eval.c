@@ -10,9 +10,11 @@
 ** which replaces the frame in place (a trampoline). So only non-tail subexpressions and
 ** non-tail calls use C stack, and both are bounded by max_depth.
 **
-** Steps: every node visited is one step. The budget is checked at every call and tail
-** call (only calls can repeat work) and once at the end, so work between checks is
-** bounded by the size of the bodies on the stack.
+** Steps: every node visited is one step, and a variable lookup costs one more step per
+** binding it passes over (lookups scan the frame). The budget is checked on entry to
+** every nested evaluation, at every call and tail call, and at the end. Between two
+** checks the evaluator does at most one leaf's work: a tail call whose arguments are all
+** leaves (evaluated in place, without an activation) passes no other check.
 */
 #define CALC_INTERNAL
 #include "targets/calc/calc_ast.h"
@@ -68,9 +70,11 @@ CALC_NOINLINE static calc_status lookup(vm *m, const calc_ast *e, int64_t *out)
         const char *name = m->stack[i - 1].name;
         if (name && strcmp(name, e->name) == 0) {
             *out = m->stack[i - 1].value;
+            m->info.steps += m->len - i;
             return CALC_OK;
         }
     }
+    m->info.steps += m->len - m->frame;
     return FAIL_AT(m, e, CALC_EUNDEF, "undefined variable '%.64s'", e->name);
 }
 
@@ -185,11 +189,12 @@ CALC_NOINLINE static calc_status count_call(vm *m, const calc_ast *e, int tail)
     return CALC_OK;
 }
 
-CALC_NOINLINE static calc_status charge_call(vm *m, const calc_ast *e)
+/* The budget check; at is the node about to be evaluated or called. */
+CALC_NOINLINE static calc_status charge(vm *m, const calc_ast *at)
 {
     if (m->info.steps > m->lim.max_steps)
-        return FAIL_AT(m, e, CALC_EBUDGET, "step budget of %llu exhausted in call to '%.64s'",
-                       (unsigned long long)m->lim.max_steps, e->name);
+        return FAIL_AT(m, at, CALC_EBUDGET, "step budget of %llu exhausted",
+                       (unsigned long long)m->lim.max_steps);
     return CALC_OK;
 }
 
@@ -207,6 +212,21 @@ CALC_NOINLINE static calc_status resolve(vm *m, const calc_ast *e, calc_fn **fn)
     return rc;
 }
 
+/* A leaf argument in place (no activation, so no nesting level), anything else by eval. */
+static calc_status eval_arg(vm *m, const calc_ast *e, int64_t *out)
+{
+    if (e->kind == CALC_NUM) {
+        m->info.steps++;
+        *out = e->value;
+        return CALC_OK;
+    }
+    if (e->kind == CALC_VAR) {
+        m->info.steps++;
+        return lookup(m, e, out);
+    }
+    return eval(m, e, out);
+}
+
 /* Evaluates e's arguments in the caller's scope and pushes them bound to fn's parameters.
    Pushed arguments stay nameless until all are evaluated, so a later argument cannot see
    an earlier one under a parameter's name. */
@@ -215,7 +235,7 @@ CALC_NOINLINE static calc_status push_args(vm *m, const calc_ast *e, const calc_
     size_t base = m->len;
     for (size_t i = 0; i < e->nkids; i++) {
         int64_t v = 0;
-        calc_status rc = eval(m, e->kids[i], &v);
+        calc_status rc = eval_arg(m, e->kids[i], &v);
         if (rc == CALC_OK)
             rc = push(m, e, NULL, v);
         if (rc != CALC_OK)
@@ -229,7 +249,7 @@ CALC_NOINLINE static calc_status push_args(vm *m, const calc_ast *e, const calc_
 /* A call in a plain subexpression: the running activation now runs fn, its frame at base. */
 static calc_status enter_call(vm *m, const calc_ast *e, calc_fn *fn, size_t base)
 {
-    calc_status rc = charge_call(m, e);
+    calc_status rc = charge(m, e);
     if (rc != CALC_OK) {
         calc_fn_release(fn);
         return rc;
@@ -248,7 +268,7 @@ static calc_status tail_call(vm *m, const calc_ast *e, calc_fn *fn, size_t base,
 {
     calc_status rc = CALC_OK;
 #ifndef CALC_DEFECT_LOOP_UNCHARGED
-    rc = charge_call(m, e);
+    rc = charge(m, e);
 #endif
     if (rc != CALC_OK) {
         calc_fn_release(fn);
@@ -350,6 +370,8 @@ static calc_status eval(vm *m, const calc_ast *e, int64_t *out)
 {
     if (m->depth >= m->lim.max_depth)
         return FAIL_AT(m, e, CALC_EDEPTH, "evaluation nested deeper than %u", m->lim.max_depth);
+    if (m->info.steps > m->lim.max_steps)
+        return charge(m, e);
     m->depth++;
     if (m->depth > m->info.max_depth)
         m->info.max_depth = m->depth;

@@ -24,11 +24,42 @@ TEST_F(Limits, StepBudget)
     Outcome o = Exec("loop(n) = loop(n); loop(1)", &lim);
     EXPECT_EQ(o.status, CALC_EBUDGET) << o.err.msg;
     EXPECT_NE(strstr(o.err.msg, "budget"), nullptr);
-    EXPECT_LE(o.info.steps, 1002u);
+    EXPECT_LE(o.info.steps, 1010u);
     // A call-free expression is checked at the end.
     lim.max_steps = 3;
     EXPECT_EQ(Exec("1 + 2 + 3", &lim).status, CALC_EBUDGET);
     EXPECT_EQ(Exec("1 + 2", &lim).status, CALC_OK);
+}
+
+// Work that is not a call still meets the budget: lookups that scan a long let chain,
+// and a shared tree that is small in memory but large to walk.
+TEST_F(Limits, BudgetBoundsWorkWithoutCalls)
+{
+    calc_ast *e = nullptr;
+    ASSERT_EQ(calc_var("v0", &e), CALC_OK);
+    for (int i = 200000; i >= 1; i--) {
+        calc_ast *value = nullptr;
+        ASSERT_EQ(calc_var("v0", &value), CALC_OK);
+        ASSERT_EQ(calc_let(("v" + std::to_string(i)).c_str(), value, e, &e), CALC_OK);
+    }
+    calc_ast *chain = nullptr;
+    calc_ast *one = nullptr;
+    ASSERT_EQ(calc_num(1, &one), CALC_OK);
+    ASSERT_EQ(calc_let("v0", one, e, &chain), CALC_OK);
+    int64_t v = 0;
+    calc_eval_info info{};
+    EXPECT_EQ(calc_eval(nullptr, chain, nullptr, &v, &info, nullptr), CALC_EBUDGET);
+    EXPECT_LT(info.steps, 2u * CALC_DEFAULT_MAX_STEPS);
+    calc_ast_release(chain);
+
+    calc_ast *dag = nullptr;
+    ASSERT_EQ(calc_num(1, &dag), CALC_OK);
+    for (int i = 0; i < 19; i++)
+        ASSERT_EQ(calc_binop(CALC_SUB, calc_ast_retain(dag), dag, &dag), CALC_OK);
+    EXPECT_EQ(calc_ast_size(dag), (1u << 20) - 1);
+    EXPECT_EQ(calc_eval(nullptr, dag, nullptr, &v, &info, nullptr), CALC_EBUDGET);
+    EXPECT_LE(info.steps, CALC_DEFAULT_MAX_STEPS + 1u);
+    calc_ast_release(dag);
 }
 
 TEST_F(Limits, DepthLimitStopsNonTailRecursion)
