@@ -406,18 +406,23 @@ static calc_status params_push(parser *p, param_list *l, const calcX_token *t)
     return CALC_OK;
 }
 
-/* Parameters after '(' up to and including ')'. */
+/* Parameters after '(' up to and including ')': [NAME (',' NAME)*]. */
 static calc_status parse_params(parser *p, param_list *l)
 {
-    calc_status rc = CALC_OK;
-    while (rc == CALC_OK && tok(p)->kind == CALCX_T_NAME) {
+    if (tok(p)->kind == CALCX_T_RPAREN)
+        return next(p);
+    for (;;) {
         calcX_token t = *tok(p);
-        if ((rc = params_push(p, l, &t)) == CALC_OK)
+        calc_status rc = t.kind == CALCX_T_NAME ? params_push(p, l, &t) : unexpected(p, "a name");
+        if (rc == CALC_OK)
             rc = next(p);
-        if (rc == CALC_OK && tok(p)->kind == CALCX_T_COMMA)
-            rc = next(p);
+        if (rc != CALC_OK)
+            return rc;
+        if (tok(p)->kind != CALCX_T_COMMA)
+            return expect(p, CALCX_T_RPAREN);
+        if ((rc = next(p)) != CALC_OK)
+            return rc;
     }
-    return rc == CALC_OK ? expect(p, CALCX_T_RPAREN) : rc;
 }
 
 static calc_status parse_def(parser *p, calc_fn **out)
