@@ -67,6 +67,8 @@ typedef struct scan {
     size_t n;
     char klass[64];
     char slug[17];
+    char signature[512];
+    FILE *echo;
 } scan;
 
 static void scan_line(scan *s)
@@ -75,6 +77,7 @@ static void scan_line(scan *s)
     if (strncmp(s->line, JSON_MARK, sizeof JSON_MARK - 1) == 0 && !s->slug[0]) {
         json_field(s->line, "class", s->klass, sizeof s->klass);
         json_field(s->line, "slug", s->slug, sizeof s->slug);
+        json_field(s->line, "signature", s->signature, sizeof s->signature);
     }
     s->n = 0;
 }
@@ -105,6 +108,8 @@ static void drain(int fd, pid_t pid, scan *s)
             continue;
         if (r <= 0)
             break;
+        if (s->echo)
+            fwrite(buf, 1, (size_t)r, s->echo);
         scan_bytes(s, buf, (size_t)r);
     }
     scan_line(s);
@@ -113,8 +118,15 @@ static void drain(int fd, pid_t pid, scan *s)
 int ob_minimize_signature(const char *exe, const uint8_t *data, size_t size, char klass[64],
                           char slug[17])
 {
+    char signature[512];
+    return ob_replay_child(exe, data, size, NULL, klass, slug, signature);
+}
+
+int ob_replay_child(const char *exe, const uint8_t *data, size_t size, FILE *echo, char klass[64],
+                    char slug[17], char signature[512])
+{
     char path[64];
-    klass[0] = slug[0] = 0;
+    klass[0] = slug[0] = signature[0] = 0;
     int pipefd[2];
     if (write_temp(data, size, path, sizeof path) != 0)
         return -1;
@@ -133,6 +145,7 @@ int ob_minimize_signature(const char *exe, const uint8_t *data, size_t size, cha
     close(pipefd[1]);
     static scan s; /* one child at a time */
     memset(&s, 0, sizeof s);
+    s.echo = echo;
     if (pid > 0)
         drain(pipefd[0], pid, &s);
     close(pipefd[0]);
@@ -144,6 +157,7 @@ int ob_minimize_signature(const char *exe, const uint8_t *data, size_t size, cha
         return -1;
     snprintf(klass, 64, "%s", s.klass);
     snprintf(slug, 17, "%s", s.slug);
+    snprintf(signature, 512, "%s", s.signature);
     return 0;
 }
 

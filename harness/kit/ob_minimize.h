@@ -16,11 +16,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Replays bytes in a child of `exe` and writes the finding's class and slug (empty strings
    when it found nothing). Returns 0, or -1 when the child could not be run. */
 int ob_minimize_signature(const char *exe, const uint8_t *data, size_t size, char klass[64],
                           char slug[17]);
+/* The same, echoing the child's report to `echo` (may be NULL) and keeping the signature
+   text (at most 512 bytes with its NUL). */
+int ob_replay_child(const char *exe, const uint8_t *data, size_t size, FILE *echo, char klass[64],
+                    char slug[17], char signature[512]);
 
 typedef struct ob_minimize_stats {
     unsigned tries; /* candidates judged */

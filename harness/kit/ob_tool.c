@@ -7,6 +7,8 @@
 **                             programs (*.txt) are assembled first
 **   stress [--seed N] [--iterations N] [--seconds T] [--max-len N]
 **                             random programs on the thread pool, with a progress line
+**   repro FILE...             each input's program, then its finding replayed in a child;
+**                             exit 0 when every input reproduced a finding, 1 when not
 **   signature FILE            the finding's class and signature slug (replayed in a child)
 **   minimize FILE             the smallest program with the same signature, written beside
 **                             FILE as FILE.min (input bytes) and FILE.min.txt (text)
@@ -79,18 +81,33 @@ static int is_text(const char *path)
     return n > 4 && strcmp(path + n - 4, ".txt") == 0;
 }
 
+/* A text program, whatever its name: printable, starting as the printer starts. */
+static int looks_like_program(const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (b[i] < 0x20 && b[i] != '\n' && b[i] != '\t' && b[i] != '\r')
+            return 0;
+    return n && (b[0] == '#' || strncmp((const char *)b, "threads", 7) == 0);
+}
+
 /* Input bytes of a file: text programs are assembled. Returns NULL with a message. */
 static uint8_t *load_input(const char *path, size_t *size)
 {
     uint8_t *raw = slurp(path, size);
-    if (!raw || !is_text(path))
+    if (raw && *size == 0) {
+        fprintf(stderr, "ouroboros: %s is empty: no input to run\n", path);
+        free(raw);
+        return NULL;
+    }
+    if (!raw || !(is_text(path) || looks_like_program(raw, *size)))
         return raw;
     ob_program p;
     char err[256] = "";
     ob_status st = ob_program_assemble(&ob_harness_target, (char *)raw, &p, err, sizeof err);
     free(raw);
     if (st) {
-        fprintf(stderr, "ouroboros: %s: %s\n", path, st == OB_ESYNTAX ? err : "out of memory");
+        fprintf(stderr, "ouroboros: %s is not a %s program: %s\n", path, ob_harness_target.name,
+                st == OB_ESYNTAX ? err : "out of memory");
         return NULL;
     }
     uint8_t *bytes = NULL;
@@ -367,6 +384,46 @@ static int cmd_signature(int argc, char **argv)
     return *slug ? EXIT_FINDING : EXIT_CLEAN;
 }
 
+static int repro_one(const char *exe, const char *path)
+{
+    char klass[64], slug[17], signature[512];
+    size_t n;
+    uint8_t *data = load_input(path, &n);
+    ob_program p;
+    if (!data || ob_program_decode(&ob_harness_target, data, n, &p) != OB_OK) {
+        free(data);
+        return EXIT_USAGE;
+    }
+    printf("==== %s\n", path);
+    ob_program_print(&p, stdout);
+    fflush(stdout);
+    ob_program_clear(&p);
+    int rc = ob_replay_child(exe, data, n, stderr, klass, slug, signature);
+    free(data);
+    if (rc != 0) {
+        fprintf(stderr, "ouroboros: cannot replay %s in a child process\n", path);
+        return EXIT_USAGE;
+    }
+    if (!*slug) {
+        printf("did not reproduce: %s runs clean on this build of %s\n", path,
+               ob_harness_target.name);
+        return EXIT_FINDING;
+    }
+    printf("reproduced: %s\nsignature: %s (%s)\n", klass, signature, slug);
+    return EXIT_CLEAN;
+}
+
+static int cmd_repro(int argc, char **argv)
+{
+    char exe[4096];
+    if (argc == 0 || self_exe(exe, sizeof exe))
+        return usage();
+    int rc = EXIT_CLEAN;
+    for (int i = 0; i < argc; i++)
+        rc = worse(rc, repro_one(exe, argv[i]));
+    return rc;
+}
+
 static int write_minimized(const char *path, const ob_program *p)
 {
     char out[4096];
@@ -438,6 +495,8 @@ int main(int argc, char **argv)
         return cmd_replay(argc - 2, argv + 2);
     if (strcmp(cmd, "stress") == 0)
         return cmd_stress(argc - 2, argv + 2);
+    if (strcmp(cmd, "repro") == 0)
+        return cmd_repro(argc - 2, argv + 2);
     if (strcmp(cmd, "signature") == 0)
         return cmd_signature(argc - 2, argv + 2);
     if (strcmp(cmd, "minimize") == 0)

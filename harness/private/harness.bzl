@@ -5,6 +5,8 @@ Generated targets, for a harness `name`:
   <name>_bin      the raw libFuzzer binary
   <name>_tool     the harness's command line: print, assemble, replay, stress
   <name>_run      `bazel run` launcher: fuzz with libFuzzer for a time, print what it found
+  <name>_repro    `bazel run ... -- FILE...`: reproduce crash files, exit 0 when they do
+  <name>_minimize `bazel run ... -- FILE`: the smallest program with the same signature
   <name>_corpus   the seed programs of corpus/<name>/seeds/*.txt, assembled to fuzz input
   <name>_raw_     the harness library (internal)
 """
@@ -87,6 +89,20 @@ def ob_fuzz_harness(name, srcs, deps = [], corpus = None, tags = [], **kwargs):
             # The seed corpus is a folder of the package in runfiles.
             "%s/%s_corpus" % (native.package_name(), name),
         ],
+        tags = tags + ["manual"],
+    )
+    native.sh_binary(
+        name = name + "_repro",
+        srcs = ["//harness/private:repro.sh"],
+        data = [":" + name + "_tool"],
+        args = ["$(rootpath :%s_tool)" % name],
+        tags = tags + ["manual"],
+    )
+    native.sh_binary(
+        name = name + "_minimize",
+        srcs = ["//harness/private:minimize.sh"],
+        data = [":" + name + "_bin", ":" + name + "_tool"],
+        args = ["$(rootpath :%s_bin)" % name, "$(rootpath :%s_tool)" % name],
         tags = tags + ["manual"],
     )
     seed_corpus(
