@@ -100,15 +100,64 @@ static int emit(ob_finding *f, const char *klass, const ob_stack *stack, const c
     return 1;
 }
 
-static void on_hang(const uintptr_t *pcs, unsigned n)
+/* The frames every sample shares, outermost first, by function name: where the thread
+   loops, whatever point of the loop each sample caught. Fills out innermost first. */
+static const char *outermost(const ob_stack *s)
 {
-    static ob_stack stack;
+    return s->n ? s->frames[s->n - 1].func : "";
+}
+
+/* A sample interrupted where frame pointers are not kept walks only a few inner frames;
+   keep the samples whose outermost frame is the most common one. */
+static unsigned keep_whole_walks(ob_stack *samples, unsigned n)
+{
+    unsigned best = 0, best_count = 0, kept = 0;
+    for (unsigned i = 0; i < n; i++) {
+        unsigned count = 0;
+        for (unsigned k = 0; k < n; k++)
+            count += strcmp(outermost(&samples[i]), outermost(&samples[k])) == 0;
+        if (count > best_count)
+            best = i, best_count = count;
+    }
+    const char *mode = outermost(&samples[best]);
+    for (unsigned k = 0; k < n; k++)
+        if (strcmp(outermost(&samples[k]), mode) == 0)
+            samples[kept++] = samples[k];
+    return kept;
+}
+
+static void common_frames(ob_stack *samples, unsigned n, ob_stack *out)
+{
+    n = keep_whole_walks(samples, n);
+    unsigned shared = samples[0].n;
+    for (unsigned k = 1; k < n; k++) {
+        unsigned d = 0;
+        while (d < shared && d < samples[k].n &&
+               strcmp(samples[0].frames[samples[0].n - 1 - d].func,
+                      samples[k].frames[samples[k].n - 1 - d].func) == 0)
+            d++;
+        shared = d;
+    }
+    out->n = shared;
+    for (unsigned i = 0; i < shared; i++)
+        out->frames[i] = samples[0].frames[samples[0].n - shared + i];
+}
+
+static void on_hang(uintptr_t (*pcs)[OB_MAX_FRAMES], const unsigned *npcs, unsigned nsamples)
+{
+    static ob_stack taken[OB_HANG_SAMPLES], stack;
     static ob_finding f;
     char where[512];
     ob_run_describe(where, sizeof where);
-    ob_stack_symbolize(pcs, n, &stack);
-    emit(&f, "hang", &stack, NULL, "the input ran longer than %.2f s; %s", H.det.hang_seconds,
-         where);
+    unsigned used = 0;
+    for (unsigned k = 0; k < nsamples; k++)
+        if (npcs[k])
+            ob_stack_symbolize(pcs[k], npcs[k], &taken[used++]);
+    if (used)
+        common_frames(taken, used, &stack);
+    emit(&f, "hang", &stack, NULL,
+         "the input ran longer than %.2f s; %s; the stack below is what %u samples share",
+         H.det.hang_seconds, where, used);
     /* Already reported: the abort that follows must not be reported again as a crash. */
     ob_sanitizer_set_program(NULL);
     H.die();

@@ -1,7 +1,6 @@
 #define _GNU_SOURCE /* ucontext register names */
 
 #include "ob_watchdog.h"
-#include "ob_report.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -22,6 +21,8 @@ static pthread_t armed_thread;
 static ob_watchdog_fire on_fire;
 
 static uintptr_t probe_pcs[OB_MAX_FRAMES];
+static uintptr_t samples[OB_HANG_SAMPLES][OB_MAX_FRAMES];
+static unsigned nsampled[OB_HANG_SAMPLES];
 static atomic_uint probe_n;
 static atomic_int probe_done;
 
@@ -72,8 +73,13 @@ static void *watch(void *arg)
         pthread_t t = armed_thread;
         armed = 0;
         pthread_mutex_unlock(&mu);
-        unsigned n = probe(t);
-        on_fire(probe_pcs, n);
+        unsigned k = 0;
+        for (; k < OB_HANG_SAMPLES; k++) {
+            nsampled[k] = probe(t);
+            memcpy(samples[k], probe_pcs, sizeof probe_pcs);
+            sleep_ms(3 + 7 * (long)k);
+        }
+        on_fire(samples, nsampled, k);
         pthread_mutex_lock(&mu);
     }
     return NULL;
