@@ -15,6 +15,7 @@
 
 #include "ob_sanitizer.h"
 
+#include <execinfo.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,11 +159,11 @@ static void build_report(const char *summary)
     } else {
         class_from_summary(summary, klass_buf, sizeof klass_buf);
         report.klass = klass_buf;
-        /* Walk from here, bounded by this frame rather than the pthread's stack: a report
-           from a fiber (UBSan, TSan) runs on the fiber's own stack. */
-        uintptr_t fp = (uintptr_t)__builtin_frame_address(0);
-        unsigned n = ob_stack_pcs_from((uintptr_t)__builtin_return_address(0), fp, fp,
-                                       fp + (64u << 20), pcs, OB_MAX_FRAMES);
+        /* UBSan and TSan report from the failing thread, through runtime frames kept
+           without frame pointers: unwind by DWARF tables (glibc's backtrace), not by
+           frame pointers, which would follow whatever those frames left in rbp. */
+        int got = backtrace((void **)pcs, OB_MAX_FRAMES);
+        unsigned n = got > 0 ? (unsigned)got : 0;
         ob_stack_symbolize(pcs, n, &report.stack);
     }
     if (overflow_klass &&

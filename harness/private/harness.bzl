@@ -115,6 +115,9 @@ def ob_fuzz_harness(name, srcs, deps = [], corpus = None, tags = [], **kwargs):
         name = name,
         deps = [":" + raw, "//harness/kit:tool_main"],
         data = [":" + name + "_corpus", "//corpus:%s_crashes" % corpus],
+        # The kit overrides weak sanitizer hooks; linked dynamically, its definitions
+        # would lose to the executable's own weak defaults.
+        linkstatic = True,
         args = [
             "replay",
             "$(rootpaths :%s_corpus)" % name,

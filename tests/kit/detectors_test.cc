@@ -183,6 +183,34 @@ TEST(HangDeathTest, AnEndlessLoopIsReportedWithWhereEachThreadIs)
                 "FINDING hang.*t1 in operation 1 \\(spin\\)");
 }
 
+// Sanitizer findings get the kit's block too: class, signature from project frames, and
+// the program, written before the sanitizer ends the process.
+TEST(SanitizerDeathTest, UseAfterFreeIsReportedWithProgramAndSignature)
+{
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    EXPECT_DEATH(run("threads 2\nt1 use_after_free 2\n"),
+                 "FINDING heap-use-after-free.*signature: heap-use-after-free: "
+                 "op_use_after_free.*t1 use_after_free 2");
+#else
+    GTEST_SKIP() << "needs AddressSanitizer";
+#endif
+#endif
+}
+
+TEST(SanitizerDeathTest, UndefinedBehaviorIsReportedWithProgramAndSignature)
+{
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    EXPECT_DEATH(run("threads 1\nt0 overflow 1\n"),
+                 "FINDING undefined-behavior.*signature: undefined-behavior: op_overflow.*"
+                 "t0 overflow 1");
+#else
+    GTEST_SKIP() << "UBSan runs with AddressSanitizer in the default config";
+#endif
+#endif
+}
+
 TEST(Invariant, AFailedCheckIsReportedWithItsMessage)
 {
     ob_finding f = run("threads 1\nt0 corrupt 1\n");

@@ -155,6 +155,22 @@ static int op_spin(ob_call *c)
     return (int)n;
 }
 
+/* ---- sanitizer findings: a use after free, a signed overflow ---- */
+static int op_use_after_free(ob_call *c)
+{
+    int *p = malloc(sizeof *p * 4);
+    if (!p)
+        return 1;
+    free(p);
+    return p[c->args[0].i];
+}
+
+static int op_overflow(ob_call *c)
+{
+    volatile int big = 2147483647;
+    return big + (int)c->args[0].i > 0;
+}
+
 /* ---- an invariant the target checks ---- */
 static atomic_int corrupted;
 
@@ -214,6 +230,8 @@ static const ob_op ops[] = {
     {"nest", op_nest, 1, {OB_INT(0, 100000)}, 0},
     {"spin", op_spin, 1, {OB_INT(-1, 0)}, 0},
     {"corrupt", op_corrupt, 1, {OB_INT(0, 1)}, 0},
+    {"use_after_free", op_use_after_free, 1, {OB_INT(0, 3)}, 0},
+    {"overflow", op_overflow, 1, {OB_INT(0, 1)}, 0},
 };
 
 static const ob_gauge gauges[] = {
