@@ -92,8 +92,8 @@ const char *objrt_type_name(objrt_type type);
 int objrt_set_hooks(const tg_allocator *alloc, const tg_sync *sync);
 
 enum { OBJRT_DEFAULT_DEPTH_LIMIT = 100 };
-/* The nesting limit of recursive operations. The default keeps each of them under 32 KiB
-   of stack in sanitizer builds. limit 0 restores the default. */
+/* The nesting limit of recursive operations. At the default each of them fits a 64 KiB
+   fiber stack in sanitizer builds (tests/objrt/limits_test.cc). limit 0 restores the default. */
 void objrt_set_depth_limit(unsigned limit);
 unsigned objrt_depth_limit(void);
 
