@@ -105,12 +105,12 @@ static int snapshot_fill(objrt_snapshot *s)
     size_t n = 0;
     for (objrt_obj *o = ort_registry_first(); o; o = ort_registry_next(o), n++)
         visit_refs(o, count_ref, &f);
-    s->objects = ort_mem_alloc((n ? n : 1) * sizeof *s->objects);
-    f.refs = ort_mem_alloc((f.n ? f.n : 1) * sizeof *f.refs);
-    if (!s->objects || !f.refs) {
-        ort_mem_free(f.refs);
+    /* One block: the objects, then every object's refs (uint64_t needs no more alignment
+       than objrt_live has). */
+    s->objects = ort_mem_alloc(n * sizeof *s->objects + f.n * sizeof *f.refs);
+    if (!s->objects)
         return OBJRT_ENOMEM;
-    }
+    f.refs = (uint64_t *)(s->objects + n);
     f.n = 0;
     for (objrt_obj *o = ort_registry_first(); o; o = ort_registry_next(o)) {
         objrt_live *e = &s->objects[s->count++];
@@ -148,9 +148,6 @@ void objrt_snapshot_free(objrt_snapshot *s)
 {
     if (!s)
         return;
-    /* The refs of every object live in one array that starts at the first object's. */
-    if (s->objects)
-        ort_mem_free(s->count ? (void *)s->objects[0].refs : NULL);
     ort_mem_free(s->objects);
     ort_mem_free(s);
 }
