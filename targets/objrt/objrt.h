@@ -91,9 +91,10 @@ const char *objrt_type_name(objrt_type type);
    object or runtime allocation is alive. */
 int objrt_set_hooks(const tg_allocator *alloc, const tg_sync *sync);
 
-enum { OBJRT_DEFAULT_DEPTH_LIMIT = 100 };
-/* The nesting limit of recursive operations. At the default each of them fits a 64 KiB
-   fiber stack in sanitizer builds (tests/objrt/limits_test.cc). limit 0 restores the default. */
+enum { OBJRT_DEFAULT_DEPTH_LIMIT = 64 };
+/* The nesting limit of recursive operations. At the default each of them runs in 48 KiB
+   of stack in sanitizer builds (tests/objrt/limits_test.cc), so it fits a 64 KiB fiber
+   stack with room for the caller. limit 0 restores the default. */
 void objrt_set_depth_limit(unsigned limit);
 unsigned objrt_depth_limit(void);
 
