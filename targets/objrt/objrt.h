@@ -106,7 +106,9 @@ void objrt_incref(objrt_obj *o);
    it and runs their callbacks on the calling thread. */
 void objrt_decref(objrt_obj *o);
 objrt_type objrt_typeof(const objrt_obj *o);
-/* The object's id: small, unique for the process lifetime, increasing in creation order. */
+/* The object's id: unique among live objects, increasing in creation order, and counted
+   from 1 again whenever no object is alive, so a harness that runs each input from an idle
+   runtime sees the same ids (and cycle texts) for the same input. */
 uint64_t objrt_id(const objrt_obj *o);
 /* The current reference count (racy by nature; for tests and diagnostics). */
 intptr_t objrt_refcount(const objrt_obj *o);

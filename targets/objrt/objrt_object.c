@@ -3,7 +3,8 @@
 ** freeing.
 **
 ** Registry: every live object is on one doubly linked list (registry lock), in id order
-** because ids are handed out under the same lock. It is what enumeration, the type
+** because ids are handed out under the same lock. Ids count from 1 again whenever the
+** registry empties. It is what enumeration, the type
 ** counters and objrt_check walk.
 **
 ** Freeing (CPython's trashcan, always on): an object whose count reaches zero is freed by
@@ -20,6 +21,7 @@
 static pthread_mutex_t g_reg_lock = PTHREAD_MUTEX_INITIALIZER;
 static objrt_obj g_reg = {.reg_prev = &g_reg, .reg_next = &g_reg};
 static uint64_t g_next_id;
+static size_t g_live;
 static size_t g_count[OBJRT_TYPE_COUNT];
 
 static const bool obj_container[] = {
@@ -80,6 +82,7 @@ static void registry_add(objrt_obj *o)
     g_reg.reg_prev->reg_next = o;
     g_reg.reg_prev = o;
     g_count[o->type]++;
+    g_live++;
     ort_unlock(&g_reg_lock);
 }
 
@@ -89,6 +92,9 @@ static void registry_remove(objrt_obj *o)
     o->reg_prev->reg_next = o->reg_next;
     o->reg_next->reg_prev = o->reg_prev;
     g_count[o->type]--;
+    /* Ids restart once nothing is alive, so the same input run from idle gets the same ids. */
+    if (--g_live == 0)
+        g_next_id = 0;
     ort_unlock(&g_reg_lock);
 }
 

@@ -428,6 +428,21 @@ TEST_F(Api, CycleFinderNamesTheCycle)
         objrt_decref(o);
 }
 
+TEST_F(Api, IdsRestartOnceNothingIsAlive)
+{
+    objrt_obj *a = List(), *b = Int(1);
+    EXPECT_EQ(objrt_id(a), 1u);
+    EXPECT_EQ(objrt_id(b), 2u);
+    objrt_decref(a);
+    objrt_obj *c = Int(2);
+    EXPECT_EQ(objrt_id(c), 3u); // b is still alive
+    objrt_decref(b);
+    objrt_decref(c);
+    objrt_obj *d = List();
+    EXPECT_EQ(objrt_id(d), 1u);
+    objrt_decref(d);
+}
+
 TEST_F(Api, SetHooksRefusesWhileObjectsLive)
 {
     objrt_obj *i = Int(1);
