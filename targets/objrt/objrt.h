@@ -8,7 +8,8 @@
 ** container that stores one takes its own reference. On any error status, out pointers
 ** are set to NULL and nothing the call allocated remains alive.
 **
-** Threads. Every function is thread-safe. Reference counts are C11 atomics and lock-free
+** Threads. Every function except objrt_set_hooks is thread-safe. Reference counts are C11 atomics
+*and lock-free
 ** until a count reaches zero. One runtime-wide mutex, the graph lock, guards every
 ** container's contents, the collector's list, and weakref slots; the collector holds it
 ** while it decides what is garbage, so nobody can create or read a reference to a
@@ -105,6 +106,7 @@ void objrt_incref(objrt_obj *o);
 /* Drops a reference (NULL is ignored); the last one frees the object, clears weakrefs to
    it and runs their callbacks on the calling thread. */
 void objrt_decref(objrt_obj *o);
+/* The type of o (OBJRT_TYPE_COUNT for NULL). */
 objrt_type objrt_typeof(const objrt_obj *o);
 /* The object's id: unique among live objects, increasing in creation order, and counted
    from 1 again whenever no object is alive, so a harness that runs each input from an idle

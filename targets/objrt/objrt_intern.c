@@ -108,6 +108,8 @@ int objrt_str_intern(const char *p, size_t n, objrt_obj **out)
     *out = NULL;
     if (!p && n)
         return OBJRT_EINVAL;
+    if (!p)
+        p = "";
     uint64_t hash = ort_hash_bytes(p, n);
     ort_str *s;
     int rc = OBJRT_OK;

@@ -299,7 +299,10 @@ ort_str *ort_str_make(const char *s, size_t n, unsigned flags)
 
 int objrt_str_new(const char *s, size_t n, objrt_obj **out)
 {
-    if (!out || (!s && n))
+    if (!out)
+        return OBJRT_EINVAL;
+    *out = NULL;
+    if (!s && n)
         return OBJRT_EINVAL;
     *out = (objrt_obj *)ort_str_make(s, n, 0);
     return *out ? OBJRT_OK : OBJRT_ENOMEM;

@@ -39,6 +39,18 @@ TEST_F(Api, IntsAndStrsKeepTheirValues)
 TEST_F(Api, MisuseIsAnErrorNotACrash)
 {
     objrt_obj *out = nullptr;
+    EXPECT_EQ(objrt_str_new(nullptr, 1, &out), OBJRT_EINVAL);
+    EXPECT_EQ(out, nullptr);
+    ASSERT_EQ(objrt_str_intern(nullptr, 0, &out), OBJRT_OK);
+    objrt_obj *empty = nullptr;
+    ASSERT_EQ(objrt_str_new(nullptr, 0, &empty), OBJRT_OK);
+    EXPECT_EQ(Repr(out), "\"\"");
+    int eq = 0;
+    EXPECT_EQ(objrt_eq(out, empty, &eq), OBJRT_OK);
+    EXPECT_TRUE(eq);
+    objrt_decref(out);
+    objrt_decref(empty);
+    EXPECT_EQ(objrt_typeof(nullptr), OBJRT_TYPE_COUNT);
     EXPECT_EQ(objrt_list_new(nullptr), OBJRT_EINVAL);
     EXPECT_EQ(objrt_list_append(nullptr, nullptr), OBJRT_EINVAL);
     EXPECT_EQ(objrt_dict_get(nullptr, nullptr, &out), OBJRT_EINVAL);
