@@ -206,10 +206,13 @@ typedef struct objrt_gauges {
     size_t intern_entries;
     size_t bytes_allocated;    /* outstanding bytes the runtime obtained from the allocator */
     unsigned depth_high_water; /* deepest nesting any recursive operation reached */
+    /* Call site of the latest OBJRT_ERECURSION ("objrt.repr", "objrt.eq", "objrt.hash",
+       "objrt.deepcopy", "objrt.parse.list", "objrt.parse.dict"), or NULL. */
+    const char *recursion_site;
 } objrt_gauges;
 
 void objrt_get_gauges(objrt_gauges *out);
-/* Resets depth_high_water to 0. */
+/* Resets depth_high_water to 0 and recursion_site to NULL. */
 void objrt_reset_depth_high_water(void);
 
 /* NULL when every invariant holds, else a static message naming the first broken one

@@ -58,7 +58,7 @@ static int eq_rec(objrt_obj *a, objrt_obj *b, unsigned depth, bool *equal)
     default:
         break;
     }
-    int rc = ort_enter(depth);
+    int rc = ort_enter(depth, "objrt.eq");
     if (rc)
         return rc;
     if (a->type == OBJRT_LIST)
@@ -136,7 +136,7 @@ static int hash_rec(objrt_obj *o, unsigned depth, uint64_t *h)
     default:
         break;
     }
-    int rc = ort_enter(depth);
+    int rc = ort_enter(depth, "objrt.hash");
     if (rc)
         return rc;
     if (o->type == OBJRT_LIST)

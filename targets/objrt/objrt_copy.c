@@ -50,7 +50,7 @@ static int copy_rec(objrt_obj *o, unsigned depth, objrt_obj **out, objrt_obj **p
         *out = o;
         return OBJRT_OK;
     }
-    int rc = ort_enter(depth);
+    int rc = ort_enter(depth, "objrt.deepcopy");
     if (rc)
         return rc;
     bool list = o->type == OBJRT_LIST;

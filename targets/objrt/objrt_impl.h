@@ -113,10 +113,12 @@ ORT_FUNC size_t ort_mem_bytes(void);
 ORT_FUNC void ort_lock(pthread_mutex_t *m);
 ORT_FUNC void ort_unlock(pthread_mutex_t *m);
 ORT_FUNC void ort_yield(const char *where);
-/* Recursion guard: records the depth reached, then OBJRT_OK or OBJRT_ERECURSION. */
-ORT_FUNC int ort_enter(unsigned depth);
+/* Recursion guard named by its call site: OBJRT_OK (recording the depth reached) or
+   OBJRT_ERECURSION (recording where). */
+ORT_FUNC int ort_enter(unsigned depth, const char *where);
 ORT_FUNC void ort_note_depth(unsigned depth);
 ORT_FUNC unsigned ort_depth_high_water(void);
+ORT_FUNC const char *ort_recursion_site(void);
 
 /* ---- objrt_object.c: headers, registry, refcounts, freeing ---- */
 /* A new object of `size` bytes with refcount 1, registered; NULL when out of memory. */

@@ -26,6 +26,7 @@ void objrt_get_gauges(objrt_gauges *out)
     out->intern_entries = ort_intern_count();
     out->bytes_allocated = ort_mem_bytes();
     out->depth_high_water = ort_depth_high_water();
+    out->recursion_site = ort_recursion_site();
 }
 
 /* ---- check ---- */

@@ -20,6 +20,7 @@ static const tg_sync *g_sync;
 static _Atomic size_t g_bytes;
 static _Atomic unsigned g_depth_limit = OBJRT_DEFAULT_DEPTH_LIMIT;
 static _Atomic unsigned g_depth_high;
+static _Atomic(const char *) g_recursion_site;
 
 static const tg_allocator *mem_allocator(void)
 {
@@ -117,10 +118,12 @@ void ort_note_depth(unsigned depth)
         ;
 }
 
-int ort_enter(unsigned depth)
+int ort_enter(unsigned depth, const char *where)
 {
-    if (depth > objrt_depth_limit())
+    if (depth > objrt_depth_limit()) {
+        atomic_store_explicit(&g_recursion_site, where, memory_order_relaxed);
         return OBJRT_ERECURSION;
+    }
     ort_note_depth(depth);
     return OBJRT_OK;
 }
@@ -130,9 +133,15 @@ unsigned ort_depth_high_water(void)
     return atomic_load_explicit(&g_depth_high, memory_order_relaxed);
 }
 
+const char *ort_recursion_site(void)
+{
+    return atomic_load_explicit(&g_recursion_site, memory_order_relaxed);
+}
+
 void objrt_reset_depth_high_water(void)
 {
     atomic_store_explicit(&g_depth_high, 0, memory_order_relaxed);
+    atomic_store_explicit(&g_recursion_site, NULL, memory_order_relaxed);
 }
 
 const char *objrt_strerror(int status)

@@ -23,13 +23,14 @@ static bool at(parser *ps, char c)
     return ps->p < ps->end && *ps->p == c;
 }
 
-static int parse_enter(unsigned depth)
+static int parse_enter(unsigned depth, const char *where)
 {
 #ifdef OBJRT_DEFECT_PARSE_NO_LIMIT
+    (void)where;
     ort_note_depth(depth);
     return OBJRT_OK;
 #else
-    return ort_enter(depth);
+    return ort_enter(depth, where);
 #endif
 }
 
@@ -162,7 +163,7 @@ static int parse_separator(parser *ps, char closer, bool *done)
 static int parse_list(parser *ps, unsigned depth, objrt_obj **out)
 {
     objrt_obj *l;
-    int rc = parse_enter(depth);
+    int rc = parse_enter(depth, "objrt.parse.list");
     if (rc || (rc = objrt_list_new(&l)) != OBJRT_OK)
         return rc;
     ps->p++;
@@ -219,7 +220,7 @@ static int parse_entry(parser *ps, objrt_obj *d, unsigned depth)
 static int parse_dict(parser *ps, unsigned depth, objrt_obj **out)
 {
     objrt_obj *d;
-    int rc = parse_enter(depth);
+    int rc = parse_enter(depth, "objrt.parse.dict");
     if (rc || (rc = objrt_dict_new(&d)) != OBJRT_OK)
         return rc;
     ps->p++;

@@ -123,7 +123,7 @@ static int repr_container(repr_buf *b, objrt_obj *o, const repr_frame *up, unsig
     for (const repr_frame *f = up; f; f = f->up)
         if (f->o == o)
             return buf_text(b, list ? "[...]" : "{...}");
-    int rc = ort_enter(depth);
+    int rc = ort_enter(depth, "objrt.repr");
     if (rc)
         return rc;
 #endif

@@ -65,6 +65,32 @@ TEST_F(Limits, ConfiguredLimitApplies)
     EXPECT_EQ(objrt_depth_limit(), (unsigned)OBJRT_DEFAULT_DEPTH_LIMIT);
 }
 
+TEST_F(Limits, RecursionErrorsNameTheirSite)
+{
+    objrt_set_depth_limit(3);
+    objrt_obj *deep = NestedList(5), *other = NestedList(5), *out = nullptr;
+    int eq = 0;
+    uint64_t h = 0;
+    EXPECT_EQ(Gauges().recursion_site, nullptr);
+    EXPECT_EQ(objrt_repr(deep, &out), OBJRT_ERECURSION);
+    EXPECT_STREQ(Gauges().recursion_site, "objrt.repr");
+    EXPECT_EQ(objrt_eq(deep, other, &eq), OBJRT_ERECURSION);
+    EXPECT_STREQ(Gauges().recursion_site, "objrt.eq");
+    EXPECT_EQ(objrt_hash(deep, &h), OBJRT_ERECURSION);
+    EXPECT_STREQ(Gauges().recursion_site, "objrt.hash");
+    EXPECT_EQ(objrt_deepcopy(deep, &out), OBJRT_ERECURSION);
+    EXPECT_STREQ(Gauges().recursion_site, "objrt.deepcopy");
+    EXPECT_EQ(objrt_parse("[[[[]]]]", 8, &out, nullptr), OBJRT_ERECURSION);
+    EXPECT_STREQ(Gauges().recursion_site, "objrt.parse.list");
+    const char dicts[] = "{1: {2: {3: {}}}}";
+    EXPECT_EQ(objrt_parse(dicts, sizeof dicts - 1, &out, nullptr), OBJRT_ERECURSION);
+    EXPECT_STREQ(Gauges().recursion_site, "objrt.parse.dict");
+    objrt_reset_depth_high_water();
+    EXPECT_EQ(Gauges().recursion_site, nullptr);
+    objrt_decref(deep);
+    objrt_decref(other);
+}
+
 TEST_F(Limits, ParserStopsDeepInputAtTheLimit)
 {
     std::string text = NestedText(100000, false);
