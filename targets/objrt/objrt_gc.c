@@ -21,7 +21,8 @@
 ** update_refs (a decrement after the snapshot only makes the result conservative). An
 ** object whose count already reached zero is being freed by another thread, which waits
 ** for the lock to untrack it: it is treated as a root so that nothing it still holds is
-** freed under it.
+** freed under it. (The intern table can hand out new references without the graph lock,
+** but only to strs, which hold nothing and are never tracked.)
 **
 ** gc_flags: ORT_GC_TRACKED while on the gc list; ORT_GC_UNREACHABLE only inside
 ** move_unreachable. Under -DOBJRT_DEBUG, validate_list checks the lists between phases.
