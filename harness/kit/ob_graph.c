@@ -87,7 +87,8 @@ static int cmp_edge(const void *a, const void *b)
    indexes them by source. Returns 0 when out of memory. */
 static int resolve(ob_graph *g)
 {
-    qsort(g->nodes, g->nnodes, sizeof(node), cmp_node);
+    if (g->nnodes) /* qsort's array must not be NULL, even when empty */
+        qsort(g->nodes, g->nnodes, sizeof(node), cmp_node);
     size_t kept = 0;
     for (size_t i = 0; i < g->nedges; i++) {
         long a = find(g, g->edges[i].from_id), b = find(g, g->edges[i].to_id);
@@ -95,7 +96,8 @@ static int resolve(ob_graph *g)
             g->edges[kept++] = (edge){(size_t)a, (size_t)b, 0, 0};
     }
     g->nedges = kept;
-    qsort(g->edges, g->nedges, sizeof(edge), cmp_edge);
+    if (g->nedges)
+        qsort(g->edges, g->nedges, sizeof(edge), cmp_edge);
     g->first = malloc((g->nnodes + 1) * sizeof(size_t));
     if (!g->first)
         return 0;
