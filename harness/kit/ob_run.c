@@ -109,29 +109,6 @@ static void thread_body(void *arg, unsigned thread)
     ob_set_position("finished");
 }
 
-static int run_threads(ob_runner *r, run_ctx *c, ob_outcome *out)
-{
-    const ob_program *p = c->p;
-    if (r->opt.executor == OB_EXEC_POOL) {
-        if (!r->pool && ob_pool_new(r->opt.thread_stack, &r->pool) != OB_EXEC_OK)
-            return OB_EXEC_NOMEM;
-        return ob_pool_run(r->pool, p->nthreads, thread_body, c);
-    }
-    if (!r->fibers && ob_fibers_new(r->opt.fiber_stack, &r->fibers) != OB_EXEC_OK)
-        return OB_EXEC_NOMEM;
-    ob_position pos[OB_MAX_THREADS];
-    int rc =
-        ob_fibers_run(r->fibers, p->nthreads, thread_body, c, p->schedule, p->nschedule, NULL, pos);
-    out->stack_size = ob_fibers_stack_size(r->fibers);
-    for (uint32_t i = 0; i < p->nthreads; i++)
-        out->stack_used[i] = ob_fibers_high_water(r->fibers, i);
-    for (uint32_t i = 0; rc == OB_EXEC_DEADLOCK && i < p->nthreads; i++) {
-        out->positions[i] = pos[i].where;
-        out->blocked[i] = pos[i].blocked;
-    }
-    return rc;
-}
-
 static void release_handles(run_ctx *c)
 {
     for (uint32_t i = 0; i < OB_MAX_SLOTS; i++) {
@@ -139,6 +116,59 @@ static void release_handles(run_ctx *c)
         if (obj)
             c->p->target->release(c->state, obj);
     }
+}
+
+/* Dropping the handles runs on logical thread 0 of the executor, not on the caller's
+   large stack: the last reference to a deep structure is often dropped here, and a
+   recursive free must count against a thread's stack like any other recursion. */
+static void release_body(void *arg, unsigned thread)
+{
+    (void)thread;
+    release_handles(arg);
+}
+
+static int run_pool(ob_runner *r, run_ctx *c)
+{
+    if (!r->pool && ob_pool_new(r->opt.thread_stack, &r->pool) != OB_EXEC_OK)
+        return OB_EXEC_NOMEM;
+    int rc = ob_pool_run(r->pool, c->p->nthreads, thread_body, c);
+    return rc == OB_EXEC_OK ? ob_pool_run(r->pool, 1, release_body, c) : rc;
+}
+
+static void note_stack_use(ob_runner *r, unsigned n, ob_outcome *out)
+{
+    out->stack_size = ob_fibers_stack_size(r->fibers);
+    for (unsigned i = 0; i < n; i++) {
+        size_t used = ob_fibers_high_water(r->fibers, i);
+        if (used > out->stack_used[i])
+            out->stack_used[i] = used;
+    }
+}
+
+static int run_fibers(ob_runner *r, run_ctx *c, ob_outcome *out)
+{
+    const ob_program *p = c->p;
+    if (!r->fibers && ob_fibers_new(r->opt.fiber_stack, &r->fibers) != OB_EXEC_OK)
+        return OB_EXEC_NOMEM;
+    ob_position pos[OB_MAX_THREADS];
+    int rc =
+        ob_fibers_run(r->fibers, p->nthreads, thread_body, c, p->schedule, p->nschedule, NULL, pos);
+    note_stack_use(r, p->nthreads, out);
+    for (uint32_t i = 0; rc == OB_EXEC_DEADLOCK && i < p->nthreads; i++) {
+        out->positions[i] = pos[i].where;
+        out->blocked[i] = pos[i].blocked;
+    }
+    if (rc != OB_EXEC_OK)
+        return rc;
+    rc = ob_fibers_run(r->fibers, 1, release_body, c, NULL, 0, NULL, NULL);
+    note_stack_use(r, 1, out);
+    return rc;
+}
+
+/* The program's threads, then the release of its handles, on the chosen executor. */
+static int run_threads(ob_runner *r, run_ctx *c, ob_outcome *out)
+{
+    return r->opt.executor == OB_EXEC_POOL ? run_pool(r, c) : run_fibers(r, c, out);
 }
 
 ob_status ob_run(ob_runner *r, const ob_program *p, ob_outcome *out)
@@ -169,7 +199,6 @@ ob_status ob_run(ob_runner *r, const ob_program *p, ob_outcome *out)
         out->status = OB_EDEADLOCK;
         return OB_EDEADLOCK;
     }
-    release_handles(c);
     if (t->collect)
         t->collect(c->state);
     if (rc == OB_EXEC_OK && t->check)
