@@ -115,11 +115,28 @@ static void drain(int fd, pid_t pid, scan *s)
     scan_line(s);
 }
 
+/* Real threads interleave differently each run, so a finding there may need several
+   replays to show again; the fiber executor replays the same interleaving every time. */
+static unsigned replays_per_judgement(void)
+{
+    const char *tries = getenv("OB_REPRO_TRIES");
+    const char *exec = getenv("OB_EXECUTOR");
+    if (tries && atoi(tries) > 0)
+        return (unsigned)atoi(tries);
+    return exec && strcmp(exec, "pool") == 0 ? 8 : 1;
+}
+
 int ob_minimize_signature(const char *exe, const uint8_t *data, size_t size, char klass[64],
                           char slug[17])
 {
     char signature[512];
-    return ob_replay_child(exe, data, size, NULL, klass, slug, signature);
+    int rc = 0;
+    for (unsigned i = 0, n = replays_per_judgement(); i < n && rc == 0; i++) {
+        rc = ob_replay_child(exe, data, size, NULL, klass, slug, signature);
+        if (*slug)
+            break;
+    }
+    return rc;
 }
 
 int ob_replay_child(const char *exe, const uint8_t *data, size_t size, FILE *echo, char klass[64],

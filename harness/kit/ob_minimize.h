@@ -19,7 +19,8 @@
 #include <stdio.h>
 
 /* Replays bytes in a child of `exe` and writes the finding's class and slug (empty strings
-   when it found nothing). Returns 0, or -1 when the child could not be run. */
+   when it found nothing); on the thread pool (OB_EXECUTOR=pool) up to 8 replays, or
+   OB_REPRO_TRIES, until one finds something. Returns 0, or -1 when no child could run. */
 int ob_minimize_signature(const char *exe, const uint8_t *data, size_t size, char klass[64],
                           char slug[17]);
 /* The same, echoing the child's report to `echo` (may be NULL) and keeping the signature

@@ -59,6 +59,15 @@ int __sanitizer_install_malloc_and_free_hooks(void (*m)(const volatile void *, s
                                               void (*f)(const volatile void *))
     __attribute__((weak));
 
+/* ThreadSanitizer's report inspection API (tsan_debugging.cpp); absent in other builds. */
+void *__tsan_get_current_report(void) __attribute__((weak));
+int __tsan_get_report_data(void *report, const char **description, int *count, int *stack_count,
+                           int *mop_count, int *loc_count, int *mutex_count, int *thread_count,
+                           int *unique_tid_count, void **sleep_trace, size_t trace_size)
+    __attribute__((weak));
+int __tsan_get_report_mop(void *report, size_t idx, int *tid, void **addr, int *size, int *write,
+                          int *atomic, void **trace, size_t trace_size) __attribute__((weak));
+
 static _Atomic(const ob_program *) current_program;
 static const char *overflow_klass;
 static char overflow_message[512];
@@ -149,6 +158,57 @@ static void class_from_summary(const char *summary, char *klass, size_t len)
 }
 
 static char klass_buf[64];
+static char race_detail[256];
+static ob_stack race_stack;
+
+/* A race is reported by whichever access came second, so neither thread's stack is a
+   stable signature. The plain (non-atomic) accesses are what the bug is about: sign the
+   race by their top project frames, sorted and without repeats. Returns 1 when filled. */
+static int race_signature(void)
+{
+    void *r = __tsan_get_current_report ? __tsan_get_current_report() : NULL;
+    const char *desc = NULL;
+    int count, stacks, mops = 0, locs, mutexes, threads, tids;
+    void *sleep;
+    if (!r || !__tsan_get_report_data || !__tsan_get_report_mop ||
+        !__tsan_get_report_data(r, &desc, &count, &stacks, &mops, &locs, &mutexes, &threads, &tids,
+                                &sleep, 1))
+        return 0;
+    const char *names[4] = {0};
+    int nnames = 0;
+    for (int m = 0; m < mops && m < 4; m++) {
+        void *trace[OB_MAX_FRAMES] = {0};
+        int tid, size, write, atomic;
+        void *addr;
+        if (!__tsan_get_report_mop(r, (size_t)m, &tid, &addr, &size, &write, &atomic, trace,
+                                   OB_MAX_FRAMES) ||
+            atomic)
+            continue;
+        unsigned n = 0;
+        while (n < OB_MAX_FRAMES && trace[n])
+            n++;
+        ob_stack_symbolize((const uintptr_t *)trace, n, &race_stack);
+        for (unsigned f = 0; f < race_stack.n; f++) {
+            if (ob_frame_is_project(&race_stack.frames[f])) {
+                names[nnames++] = race_stack.frames[f].func;
+                break;
+            }
+        }
+        if (nnames && m == 0)
+            report.stack = race_stack;
+    }
+    if (nnames == 2 && strcmp(names[0], names[1]) > 0) {
+        const char *t = names[0];
+        names[0] = names[1], names[1] = t;
+    }
+    if (nnames == 2 && strcmp(names[0], names[1]) == 0)
+        nnames = 1;
+    if (!nnames)
+        return 0;
+    snprintf(race_detail, sizeof race_detail, "data-race: %s%s%s", names[0],
+             nnames == 2 ? " + " : "", nnames == 2 ? names[1] : "");
+    return 1;
+}
 
 static void build_report(const char *summary)
 {
@@ -178,6 +238,12 @@ static void build_report(const char *summary)
         snprintf(report.message, sizeof report.message, "%s", summary);
     }
     report.program = atomic_load(&current_program);
+    if (strcmp(report.klass, "data-race") == 0 && race_signature()) {
+        static const ob_stack no_frames;
+        ob_signature(race_detail, &no_frames, report.signature, sizeof report.signature,
+                     report.slug);
+        return;
+    }
     ob_report_sign(&report);
 }
 
