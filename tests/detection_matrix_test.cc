@@ -183,7 +183,7 @@ TEST_P(Defect, IsFoundClassifiedMinimizedAndReproduced)
         GTEST_SKIP() << row.note;
     }
     Harness h = harness_of(d.target, d.id);
-    ASSERT_TRUE(exists(h.bin)) << h.bin << " is missing: add " << d.id << " to tests/BUILD";
+    ASSERT_TRUE(exists(h.bin)) << h.bin << " is missing: add " << d.id << " to targets/defects.bzl";
     std::string dir = temp_dir(d.id);
     auto env = env_for(d.klass);
     std::string crash = fuzz(h, dir, env, row);

@@ -8,6 +8,7 @@
 ** stack budget (50% of a 64 KiB fiber) before it overflows.
 */
 #include "harness/kit/ob_kit.h"
+#include "harness/tg_glue.h"
 #include "targets/calc/calc.h"
 
 #include <stdlib.h>
@@ -26,9 +27,7 @@ _Static_assert(sizeof binops / sizeof binops[0] == sizeof binop_codes / sizeof b
 
 static void install(void)
 {
-    static const tg_allocator a = {ob_hook_malloc, ob_hook_realloc, ob_hook_free, NULL};
-    static const tg_sync s = {ob_hook_lock, ob_hook_unlock, ob_hook_yield, NULL};
-    calc_set_hooks(&a, &s);
+    calc_set_hooks(ob_tg_allocator(), ob_tg_sync());
 }
 
 static void *setup(void)

@@ -1,12 +1,11 @@
 /* The example harness: the bank fixture driven by the kit, any number of threads. */
 #include "bank.h"
 #include "harness/kit/ob_kit.h"
+#include "harness/tg_glue.h"
 
 static void install(void)
 {
-    static const tg_allocator a = {ob_hook_malloc, ob_hook_realloc, ob_hook_free, NULL};
-    static const tg_sync s = {ob_hook_lock, ob_hook_unlock, ob_hook_yield, NULL};
-    bank_set_hooks(&a, &s);
+    bank_set_hooks(ob_tg_allocator(), ob_tg_sync());
 }
 
 static void *setup(void)

@@ -143,6 +143,22 @@ static void common_frames(ob_stack *samples, unsigned n, ob_stack *out)
         out->frames[i] = samples[0].frames[samples[0].n - shared + i];
 }
 
+/* The outermost three project frames every sample shares, outermost first: from the
+   operation that hung inward. The innermost shared frame depends on where the samples
+   happened to land in the loop; these do not. */
+static void outer_project_frames(const ob_stack *s, char *buf, size_t len)
+{
+    size_t n = 0;
+    unsigned named = 0;
+    buf[0] = 0;
+    for (unsigned i = s->n; i-- > 0 && named < 3 && n < len;) {
+        if (!ob_frame_is_project(&s->frames[i]))
+            continue;
+        n += (size_t)snprintf(buf + n, len - n, "%s%s", named ? " > " : "", s->frames[i].func);
+        named++;
+    }
+}
+
 static void on_hang(uintptr_t (*pcs)[OB_MAX_FRAMES], const unsigned *npcs, unsigned nsamples)
 {
     static ob_stack taken[OB_HANG_SAMPLES], stack;
@@ -155,7 +171,9 @@ static void on_hang(uintptr_t (*pcs)[OB_MAX_FRAMES], const unsigned *npcs, unsig
             ob_stack_symbolize(pcs[k], npcs[k], &taken[used++]);
     if (used)
         common_frames(taken, used, &stack);
-    emit(&f, "hang", &stack, NULL,
+    char detail[256];
+    outer_project_frames(&stack, detail, sizeof detail);
+    emit(&f, "hang", &stack, detail,
          "the input ran longer than %.2f s; %s; the stack below is what %u samples share",
          H.det.hang_seconds, where, used);
     /* Already reported: the abort that follows must not be reported again as a crash. */

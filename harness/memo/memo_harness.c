@@ -8,6 +8,7 @@
 ** id, the workload a byte budget exists to bound. Time is a fake clock the program moves.
 */
 #include "harness/kit/ob_kit.h"
+#include "harness/tg_glue.h"
 #include "targets/memo/memo.h"
 
 #include <stdatomic.h>
@@ -24,9 +25,7 @@ static uint64_t fake_clock(void *ctx)
 
 static void install(void)
 {
-    static const tg_allocator a = {ob_hook_malloc, ob_hook_realloc, ob_hook_free, NULL};
-    static const tg_sync s = {ob_hook_lock, ob_hook_unlock, ob_hook_yield, NULL};
-    memo_set_hooks(&a, &s);
+    memo_set_hooks(ob_tg_allocator(), ob_tg_sync());
 }
 
 static void release(void *state, void *obj)

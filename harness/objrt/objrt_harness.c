@@ -11,6 +11,7 @@
 ** pass the 50% stack budget of a 64 KiB fiber without overflowing it.
 */
 #include "harness/kit/ob_kit.h"
+#include "harness/tg_glue.h"
 #include "targets/objrt/objrt.h"
 
 #include <stdatomic.h>
@@ -27,9 +28,7 @@ enum { DEPTH_LIMIT = 48 };
 
 static void install(void)
 {
-    static const tg_allocator a = {ob_hook_malloc, ob_hook_realloc, ob_hook_free, NULL};
-    static const tg_sync s = {ob_hook_lock, ob_hook_unlock, ob_hook_yield, NULL};
-    objrt_set_hooks(&a, &s);
+    objrt_set_hooks(ob_tg_allocator(), ob_tg_sync());
     objrt_set_depth_limit(DEPTH_LIMIT);
 }
 

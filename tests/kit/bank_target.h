@@ -5,6 +5,7 @@
 
 extern "C" {
 #include "harness/example/bank.h"
+#include "harness/tg_glue.h"
 #include "harness/kit/ob_kit.h"
 }
 
@@ -13,9 +14,7 @@ namespace banktest
 
 inline void install()
 {
-    static const tg_allocator a = {ob_hook_malloc, ob_hook_realloc, ob_hook_free, nullptr};
-    static const tg_sync s = {ob_hook_lock, ob_hook_unlock, ob_hook_yield, nullptr};
-    bank_set_hooks(&a, &s);
+    bank_set_hooks(ob_tg_allocator(), ob_tg_sync());
 }
 
 inline void *setup()
