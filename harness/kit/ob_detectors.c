@@ -32,12 +32,14 @@ static const flag flags[] = {
     FLAG(growth_every, FLAG_UINT, 1, 1000000),
     FLAG(stack_budget, FLAG_UINT, 1, 100),
     FLAG(hang_seconds, FLAG_SECONDS, 0.01, 86400),
+    FLAG(fiber_stack, FLAG_UINT, 0, 1048576),
+    FLAG(thread_stack, FLAG_UINT, 0, 1048576),
 };
 #undef FLAG
 
 void ob_detectors_default(ob_detectors *d)
 {
-    *d = (ob_detectors){1, 1, 1, 1, 1, 1, 2, 3, 1, 50, 5.0};
+    *d = (ob_detectors){1, 1, 1, 1, 1, 1, 2, 3, 1, 50, 5.0, 0, 0};
 }
 
 static void set(ob_detectors *d, const flag *f, double v)

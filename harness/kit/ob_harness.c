@@ -186,18 +186,28 @@ static void default_die(void)
     abort();
 }
 
+/* Compiled in by ob_fuzz_harness from its macro attributes; absent elsewhere. */
+extern const char ob_harness_settings[] __attribute__((weak));
+
 static ob_status configure(void)
 {
     char err[256];
+    static const char *const from[] = {"the entry point", "the target", "the BUILD file",
+                                       "OB_DETECT"};
     ob_detectors_default(&H.det);
-    const char *specs[] = {H.mode_defaults, T()->detect, getenv("OB_DETECT")};
-    for (unsigned i = 0; i < 3; i++) {
+    const char *specs[] = {H.mode_defaults, T()->detect, ob_harness_settings, getenv("OB_DETECT")};
+    for (unsigned i = 0; i < 4; i++) {
         if (ob_detectors_parse(&H.det, specs[i], err, sizeof err) != OB_OK) {
-            fprintf(stderr, "ouroboros: %s%s\n", err, i == 2 ? " (from OB_DETECT)" : "");
+            fprintf(stderr, "ouroboros: %s (from %s)\n", err, from[i]);
             return OB_EINVAL;
         }
     }
-    return ob_options_from_env(&H.opt);
+    ob_status st = ob_options_from_env(&H.opt);
+    if (!getenv("OB_FIBER_STACK") || !*getenv("OB_FIBER_STACK"))
+        H.opt.fiber_stack = (size_t)H.det.fiber_stack * 1024;
+    if (!getenv("OB_THREAD_STACK") || !*getenv("OB_THREAD_STACK"))
+        H.opt.thread_stack = (size_t)H.det.thread_stack * 1024;
+    return st;
 }
 
 static void init(void)
@@ -377,11 +387,14 @@ static int judge_growth(ob_finding *f)
             n += (size_t)snprintf(deltas + n, n < sizeof deltas ? sizeof deltas - n : 0, " %+lld",
                                   (long long)(m[r][i] - m[r - 1][i]));
         }
-        if (up == runs)
-            return emit(f, "growth", NULL, measure_name(i),
-                        "%s grew on every one of %u repeated runs of the same program (after %u "
-                        "warm-up runs):%s per run",
-                        measure_name(i), runs, H.det.growth_warmup, deltas);
+        if (up == runs) {
+            emit(f, "growth", NULL, measure_name(i),
+                 "%s grew on every one of %u repeated runs of the same program (after %u "
+                 "warm-up runs):%s per run",
+                 measure_name(i), runs, H.det.growth_warmup, deltas);
+            ob_heap_print_top_sites();
+            return 1;
+        }
     }
     return 0;
 }

@@ -251,12 +251,17 @@ ob_status ob_options_from_env(ob_options *opt);
 **   lsan=0|1 (1)   LeakSanitizer's check after inputs that grew the heap; the libFuzzer
 **                  entry turns it off, since libFuzzer runs the same check itself
 **   growth_warmup=N (2) growth_runs=N (3) growth_every=N (1: every input)
-**   stack_budget=P (50: percent of a logical thread's stack)   hang_seconds=S (5) */
+**   stack_budget=P (50: percent of a logical thread's stack)   hang_seconds=S (5)
+**   fiber_stack=KiB thread_stack=KiB (0: 64 and 256)   the logical threads' stacks; the
+**                  OB_FIBER_STACK and OB_THREAD_STACK variables (bytes) override them
+** A harness built by ob_fuzz_harness gets its macro attributes (detect, fiber_stack,
+** thread_stack) compiled in as ob_harness_settings, applied after the target's string. */
 typedef struct ob_detectors {
     int leak, growth, stack, hang, invariant, lsan;
     unsigned growth_warmup, growth_runs, growth_every;
     unsigned stack_budget;
     double hang_seconds;
+    unsigned fiber_stack, thread_stack; /* KiB; 0: the executor's default */
 } ob_detectors;
 
 void ob_detectors_default(ob_detectors *d);

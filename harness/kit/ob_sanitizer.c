@@ -55,6 +55,8 @@ const char *__lsan_default_options(void)
 void __asan_set_error_report_callback(void (*cb)(const char *)) __attribute__((weak));
 int __lsan_do_recoverable_leak_check(void) __attribute__((weak));
 size_t __sanitizer_get_current_allocated_bytes(void) __attribute__((weak));
+void __sanitizer_print_memory_profile(size_t top_percent, size_t max_contexts)
+    __attribute__((weak));
 int __sanitizer_install_malloc_and_free_hooks(void (*m)(const volatile void *, size_t),
                                               void (*f)(const volatile void *))
     __attribute__((weak));
@@ -129,6 +131,16 @@ uint64_t ob_heap_blocks(void)
 {
     long long n = atomic_load_explicit(&live_blocks, memory_order_relaxed);
     return n > 0 ? (uint64_t)n : 0;
+}
+
+void ob_heap_print_top_sites(void)
+{
+    if (!__sanitizer_print_memory_profile)
+        return;
+    fprintf(stderr, "==ouroboros== where the live heap is, by allocation site (the growth is "
+                    "among the largest):\n");
+    fflush(stderr);
+    __sanitizer_print_memory_profile(100, 6);
 }
 
 /* "SUMMARY: ThreadSanitizer: data race x.c:3 in f" -> "data-race": the words after the

@@ -28,6 +28,10 @@ int ob_heap_available(void);
 uint64_t ob_heap_bytes(void);
 uint64_t ob_heap_blocks(void);
 
+/* After a growth report: the live heap's largest allocation sites (ASan's memory profile;
+   nothing without ASan). */
+void ob_heap_print_top_sites(void);
+
 /* Runs LeakSanitizer's recoverable check with its report captured. Returns 1 and fills
    klass/stack (the report is echoed to stderr) when it found leaks, 0 when not or when
    LSan is absent. */

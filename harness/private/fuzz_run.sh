@@ -2,10 +2,11 @@
 # <harness>_run: fuzz one harness with libFuzzer for a bounded time, then say what it found.
 #   bazel run //<pkg>:<harness>_run -- [--time SECONDS] [--jobs N] [libFuzzer flags...]
 # The corpus grows in corpus/<harness>/inputs/ (seed programs are read from the build);
-# crash inputs land in findings/<harness>/. Arguments: bin tool harness seeds_dir, then the user's.
+# crash inputs land in findings/<harness>/. Arguments: bin tool harness seeds_dir
+# harness_flags (the BUILD file's -max_len, -timeout, -dict), then the user's.
 set -eu
-bin=$1 tool=$2 name=$3 seeds=$4
-shift 4
+bin=$1 tool=$2 name=$3 seeds=$4 harness_flags=$5
+shift 5
 ws=${BUILD_WORKSPACE_DIRECTORY:-$PWD}
 time=60 jobs=1
 while [ $# -gt 0 ]; do
@@ -26,7 +27,8 @@ parallel=
 [ "$jobs" -gt 1 ] && parallel=-fork=$jobs
 echo "$name: fuzzing for ${time}s on $jobs process(es); corpus $corpus, findings $findings" >&2
 set +e
-"$bin" -max_total_time="$time" -timeout=30 -rss_limit_mb=4096 -max_len=4096 \
+# shellcheck disable=SC2086 # harness_flags holds several flags, none with spaces
+"$bin" -max_total_time="$time" -rss_limit_mb=4096 $harness_flags \
     -use_value_profile=1 -print_final_stats=1 -artifact_prefix="$findings/" $parallel \
     "$@" "$corpus" "$seeds"
 rc=$?

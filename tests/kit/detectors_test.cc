@@ -164,6 +164,22 @@ TEST(StackDeathTest, RecursionPastTheBudgetIsStackBudgetFromASmallInput)
     EXPECT_DEATH(run(src.c_str()), "FINDING stack-budget.*signature: stack-budget: nest");
 }
 
+TEST(StackDeathTest, RecursionOncePerInputByteIsStackBudgetFromUnder4KiB)
+{
+    SKIP_WITHOUT_STACK_REPORTS();
+    // 100 levels of about 420 bytes under ASan: past the 32 KiB budget, short of 64 KiB.
+    std::string src = "threads 1\nt0 nest.bytes \"" + std::string(100, '[') + "\"\n";
+    ob_program p;
+    ASSERT_EQ(ob_program_assemble(&ob_harness_target, src.c_str(), &p, nullptr, 0), OB_OK);
+    uint8_t *bytes = nullptr;
+    size_t n = 0;
+    ASSERT_EQ(ob_program_encode(&p, &bytes, &n), OB_OK);
+    ob_program_clear(&p);
+    free(bytes);
+    EXPECT_LT(n, 4096u);
+    EXPECT_DEATH(run(src.c_str()), "FINDING stack-budget.*signature: stack-budget: per_byte");
+}
+
 TEST(StackDeathTest, UnboundedRecursionIsStackOverflow)
 {
     SKIP_WITHOUT_STACK_REPORTS();

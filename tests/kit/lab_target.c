@@ -141,6 +141,23 @@ static int nest(int depth)
     return frame[0] + frame[1];
 }
 
+/* One level per byte of the input: a recursive-descent reader of nested brackets. The
+   frame's buffer is indexed by the input, so it stays on the stack at full size. */
+static int per_byte(const uint8_t *p, size_t n)
+{
+    volatile char frame[160];
+    if (n == 0)
+        return 0;
+    frame[p[0] % sizeof frame] = (char)p[0];
+    int deeper = per_byte(p + 1, n - 1);
+    return deeper + frame[p[0] % sizeof frame];
+}
+
+static int op_nest_bytes(ob_call *c)
+{
+    return per_byte(c->args[0].bytes, c->args[0].len) == -1;
+}
+
 static int op_nest(ob_call *c)
 {
     return nest((int)c->args[0].i) == -1;
@@ -228,6 +245,7 @@ static const ob_op ops[] = {
     {"intern", op_intern, 1, {OB_BYTES(16)}, 0},
     {"intern.lru", op_intern_lru, 1, {OB_BYTES(16)}, 0},
     {"nest", op_nest, 1, {OB_INT(0, 100000)}, 0},
+    {"nest.bytes", op_nest_bytes, 1, {OB_BYTES(255)}, 0},
     {"spin", op_spin, 1, {OB_INT(-1, 0)}, 0},
     {"corrupt", op_corrupt, 1, {OB_INT(0, 1)}, 0},
     {"use_after_free", op_use_after_free, 1, {OB_INT(0, 3)}, 0},
