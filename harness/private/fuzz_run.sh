@@ -2,11 +2,18 @@
 # <harness>_run: fuzz one harness with libFuzzer for a bounded time, then say what it found.
 #   bazel run //<pkg>:<harness>_run -- [--time SECONDS] [--jobs N] [libFuzzer flags...]
 # The corpus grows in corpus/<harness>/inputs/ (seed programs are read from the build);
-# crash inputs land in findings/<harness>/. Arguments: bin tool harness seeds_dir
-# harness_flags (the BUILD file's -max_len, -timeout, -dict), then the user's.
+# crash inputs land in findings/<harness>/. Arguments: bin tool harness seeds_dir, the
+# BUILD file's libFuzzer flags (-max_len, -timeout, -dict) up to --end-of-harness-flags,
+# then the user's.
 set -eu
-bin=$1 tool=$2 name=$3 seeds=$4 harness_flags=$5
-shift 5
+bin=$1 tool=$2 name=$3 seeds=$4
+shift 4
+harness_flags=
+while [ "$1" != --end-of-harness-flags ]; do
+    harness_flags="$harness_flags $1"
+    shift
+done
+shift
 ws=${BUILD_WORKSPACE_DIRECTORY:-$PWD}
 time=60 jobs=1
 while [ $# -gt 0 ]; do

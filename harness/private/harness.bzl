@@ -140,8 +140,7 @@ def ob_fuzz_harness(
             name,
             # The seed corpus is a folder of the package in runfiles.
             "%s/%s_corpus" % (native.package_name(), name),
-            " ".join(fuzz_flags),
-        ],
+        ] + fuzz_flags + ["--end-of-harness-flags"],
         tags = tags + ["manual"],
     )
     native.sh_binary(
