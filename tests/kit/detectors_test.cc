@@ -5,6 +5,7 @@
 
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 extern "C" {
 #include "harness/kit/ob_kit.h"
@@ -13,18 +14,26 @@ extern "C" {
 namespace
 {
 
-ob_finding run(const char *src)
+// The fuzz input a text program assembles to.
+std::vector<uint8_t> bytes_of(const char *src)
 {
     ob_program p;
     char err[256] = "";
-    ob_finding f = {};
     EXPECT_EQ(ob_program_assemble(&ob_harness_target, src, &p, err, sizeof err), OB_OK) << err;
     uint8_t *bytes = nullptr;
     size_t n = 0;
     EXPECT_EQ(ob_program_encode(&p, &bytes, &n), OB_OK);
     ob_program_clear(&p);
-    EXPECT_EQ(ob_harness_run(bytes, n, &f), OB_OK);
+    std::vector<uint8_t> v(bytes, bytes + n);
     free(bytes);
+    return v;
+}
+
+ob_finding run(const char *src)
+{
+    std::vector<uint8_t> bytes = bytes_of(src);
+    ob_finding f = {};
+    EXPECT_EQ(ob_harness_run(bytes.data(), bytes.size(), &f), OB_OK);
     return f;
 }
 
@@ -153,14 +162,7 @@ TEST(StackDeathTest, RecursionPastTheBudgetIsStackBudgetFromASmallInput)
     int depth = depth_past_the_budget();
     ASSERT_GT(depth, 0);
     std::string src = nest_program(depth);
-    ob_program p;
-    ASSERT_EQ(ob_program_assemble(&ob_harness_target, src.c_str(), &p, nullptr, 0), OB_OK);
-    uint8_t *bytes = nullptr;
-    size_t n = 0;
-    ASSERT_EQ(ob_program_encode(&p, &bytes, &n), OB_OK);
-    ob_program_clear(&p);
-    free(bytes);
-    EXPECT_LT(n, 4096u);
+    EXPECT_LT(bytes_of(src.c_str()).size(), 4096u);
     EXPECT_DEATH(run(src.c_str()), "FINDING stack-budget.*signature: stack-budget: nest");
 }
 
@@ -169,14 +171,7 @@ TEST(StackDeathTest, RecursionOncePerInputByteIsStackBudgetFromUnder4KiB)
     SKIP_WITHOUT_STACK_REPORTS();
     // 100 levels of about 420 bytes under ASan: past the 32 KiB budget, short of 64 KiB.
     std::string src = "threads 1\nt0 nest.bytes \"" + std::string(100, '[') + "\"\n";
-    ob_program p;
-    ASSERT_EQ(ob_program_assemble(&ob_harness_target, src.c_str(), &p, nullptr, 0), OB_OK);
-    uint8_t *bytes = nullptr;
-    size_t n = 0;
-    ASSERT_EQ(ob_program_encode(&p, &bytes, &n), OB_OK);
-    ob_program_clear(&p);
-    free(bytes);
-    EXPECT_LT(n, 4096u);
+    EXPECT_LT(bytes_of(src.c_str()).size(), 4096u);
     EXPECT_DEATH(run(src.c_str()), "FINDING stack-budget.*signature: stack-budget: per_byte");
 }
 
