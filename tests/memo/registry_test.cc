@@ -152,16 +152,9 @@ struct RacingSync {
     const memo_config *cfg = nullptr;
     memo_cache *rival = nullptr;
     bool raced = false;
-    tg_sync table{lock, unlock, yield, this};
+    // Plain locking from the default hooks; only yield is ours.
+    tg_sync table{tg_default_sync()->lock, tg_default_sync()->unlock, yield, this};
 
-    static void lock(void *, pthread_mutex_t *m)
-    {
-        pthread_mutex_lock(m);
-    }
-    static void unlock(void *, pthread_mutex_t *m)
-    {
-        pthread_mutex_unlock(m);
-    }
     static void yield(void *ctx, const char *where)
     {
         auto *self = static_cast<RacingSync *>(ctx);
