@@ -24,3 +24,7 @@ DEFECTS = {
         "objrt_weakref_strong",
     ],
 }
+
+# The defects of class data-race in defects.def: they show only under ThreadSanitizer, so
+# tools that fuzz them (the campaign) build their harnesses with it.
+RACES = ["objrt_refcount_nonatomic"]

@@ -1,15 +1,66 @@
 """ob_fuzz_harness: one harness source becomes a regression test, a libFuzzer binary and a tool.
 
 Generated targets, for a harness `name`:
-  <name>          the regression test: replays the assembled seeds and corpus/<name>/crashes
+  <name>          the regression test: replays the seeds, corpus/<name>/merged and crashes
   <name>_bin      the raw libFuzzer binary
   <name>_tool     the harness's command line: print, assemble, replay, stress
   <name>_run      `bazel run` launcher: fuzz with libFuzzer for a time, print what it found
   <name>_repro    `bazel run ... -- FILE...`: reproduce crash files, exit 0 when they do
   <name>_minimize `bazel run ... -- FILE`: the smallest program with the same signature
   <name>_corpus   the seed programs of corpus/<name>/seeds/*.txt, assembled to fuzz input
+  <name>_info     an ObHarnessInfo for tools that fuzz many harnesses (the campaign)
   <name>_raw_     the harness library (internal)
 """
+
+ObHarnessInfo = provider(
+    doc = "What a tool needs to fuzz a harness: its binaries, seeds and libFuzzer flags.",
+    fields = {
+        "name": "the harness name",
+        "corpus": "the corpus/ folder it shares (its own name, or the clean target's)",
+        "bin": "File: the libFuzzer binary",
+        "tool": "File: the harness tool (print, replay, signature, minimize...)",
+        "seeds": "list of File: the assembled seed programs",
+        "max_len": "int: libFuzzer -max_len",
+        "timeout": "int: libFuzzer -timeout, seconds",
+        "dict": "File or None: a libFuzzer dictionary",
+        "runfiles": "runfiles: everything above",
+    },
+)
+
+def _harness_info_impl(ctx):
+    files = [ctx.executable.bin, ctx.executable.tool] + ctx.files.seeds + ctx.files.dict
+    runfiles = ctx.runfiles(files = files)
+    for dep in [ctx.attr.bin, ctx.attr.tool]:
+        runfiles = runfiles.merge(dep[DefaultInfo].default_runfiles)
+    return [
+        DefaultInfo(files = depset(files), runfiles = runfiles),
+        ObHarnessInfo(
+            name = ctx.attr.harness,
+            corpus = ctx.attr.corpus,
+            bin = ctx.executable.bin,
+            tool = ctx.executable.tool,
+            seeds = ctx.files.seeds,
+            max_len = ctx.attr.max_len,
+            timeout = ctx.attr.timeout,
+            dict = ctx.file.dict,
+            runfiles = runfiles,
+        ),
+    ]
+
+harness_info = rule(
+    implementation = _harness_info_impl,
+    doc = "Bundles a harness's binaries, seeds and flags as an ObHarnessInfo.",
+    attrs = {
+        "harness": attr.string(mandatory = True),
+        "corpus": attr.string(mandatory = True),
+        "bin": attr.label(executable = True, cfg = "target", mandatory = True),
+        "tool": attr.label(executable = True, cfg = "target", mandatory = True),
+        "seeds": attr.label(mandatory = True),
+        "max_len": attr.int(mandatory = True),
+        "timeout": attr.int(mandatory = True),
+        "dict": attr.label(allow_single_file = True),
+    },
+)
 
 def _seed_corpus_impl(ctx):
     outs = []
@@ -59,10 +110,16 @@ settings_source = rule(
 )
 
 def ob_corpus(harness):
-    """Filegroups for corpus/<harness>: its seed programs and its crash inputs."""
+    """Filegroups for corpus/<harness>: seed programs, merged corpus and crash inputs."""
     native.filegroup(
         name = harness + "_seeds",
         srcs = native.glob([harness + "/seeds/*.txt"]),
+        visibility = ["//visibility:public"],
+    )
+    native.filegroup(
+        # The campaign's set-cover merge of everything fuzzing found (clean harnesses).
+        name = harness + "_merged",
+        srcs = native.glob([harness + "/merged/*"]),
         visibility = ["//visibility:public"],
     )
     native.filegroup(
@@ -163,16 +220,34 @@ def ob_fuzz_harness(
         tool = ":" + name + "_tool",
         tags = tags,
     )
+    harness_info(
+        name = name + "_info",
+        harness = name,
+        corpus = corpus,
+        bin = ":" + name + "_bin",
+        tool = ":" + name + "_tool",
+        seeds = ":" + name + "_corpus",
+        max_len = max_len,
+        timeout = timeout,
+        dict = dict,
+        tags = tags,
+        visibility = ["//visibility:public"],
+    )
     native.cc_test(
         name = name,
         deps = [":" + raw, "//harness/kit:tool_main"],
-        data = [":" + name + "_corpus", "//corpus:%s_crashes" % corpus],
+        data = [
+            ":" + name + "_corpus",
+            "//corpus:%s_merged" % corpus,
+            "//corpus:%s_crashes" % corpus,
+        ],
         # The kit overrides weak sanitizer hooks; linked dynamically, its definitions
         # would lose to the executable's own weak defaults.
         linkstatic = True,
         args = [
             "replay",
             "$(rootpaths :%s_corpus)" % name,
+            "$(rootpaths //corpus:%s_merged)" % corpus,
             "corpus/%s/crashes" % corpus,
         ],
         tags = tags,
