@@ -609,6 +609,21 @@ TEST(ReportSarif, LocationIsInnermostProjectFrameRepoRelative)
     EXPECT_EQ(Int(frames, "3.location.physicalLocation.region.startLine"), 33);
 }
 
+TEST(ReportSarif, StacklessFindingIsLocatedAtItsHarness)
+{
+    // Code scanning rejects a whole upload when one result has no location.
+    Model m;
+    cp_finding &f = m.AddFinding("growth", "00000000000000aa", "memo_no_evict", {});
+    char package[] = "harness/memo";
+    f.package = package;
+    std::unique_ptr<Doc> d(Write(cp_report_sarif, m.Result()));
+    EXPECT_EQ(PrimaryLocations(d->root), std::vector<std::string>{"harness/memo/BUILD:1"});
+    json_t *result = At(d->root, "runs.0.results.0");
+    EXPECT_NE(Str(result, "locations.0.message.text").find("memo_no_evict"), std::string::npos);
+    EXPECT_NE(Str(result, "message.text").find("//harness/memo:memo_no_evict_repro"),
+              std::string::npos);
+}
+
 TEST(ReportSarif, NoFindingsIsAValidEmptyRun)
 {
     Model m;

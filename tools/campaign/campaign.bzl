@@ -1,8 +1,8 @@
 """campaign_manifest: the harnesses a campaign may fuzz, as a file the campaign reads.
 
 Each line holds tab-separated fields: name, kind (clean or defect), build (asan or tsan),
-corpus, the libFuzzer binary, the tool, the seed folder (runfiles paths), max_len, timeout
-and the dictionary ("-" when none). Harnesses in `tsan` are built with ThreadSanitizer
+corpus, the libFuzzer binary, the tool, the seed folder (runfiles paths), max_len, timeout,
+the dictionary ("-" when none) and the harness's Bazel package. Harnesses in `tsan` are built with ThreadSanitizer
 through a transition, whatever the command line's config: data races need it.
 """
 
@@ -26,7 +26,7 @@ def _seed_dir(info):
     # Seeds are assembled into one folder per harness (the seed_corpus rule).
     return info.seeds[0].short_path.rsplit("/", 1)[0] if info.seeds else "-"
 
-def _line(info, kind, build):
+def _line(info, kind, build, package):
     return "\t".join([
         info.name,
         kind,
@@ -38,6 +38,7 @@ def _line(info, kind, build):
         str(info.max_len),
         str(info.timeout),
         info.dict.short_path if info.dict else "-",
+        package,
     ])
 
 def _campaign_manifest_impl(ctx):
@@ -49,7 +50,7 @@ def _campaign_manifest_impl(ctx):
     ]:
         for dep in deps:
             info = dep[ObHarnessInfo]
-            lines.append(_line(info, kind, build))
+            lines.append(_line(info, kind, build, dep.label.package))
             runfiles = runfiles.merge(info.runfiles)
     out = ctx.actions.declare_file(ctx.label.name + ".tsv")
     ctx.actions.write(out, "\n".join(lines) + "\n")

@@ -35,8 +35,9 @@ typedef struct cp_finding {
     char *signature; /* the readable signature the slug hashes */
     char *message;   /* one line on what was seen */
     char *harness;   /* the harness that found it first */
+    char *package;   /* its Bazel package (harness/objrt); may be NULL */
     int flaky;       /* no replay reproduced it; its class and slug come from the fuzzer */
-    unsigned reproduced, attempts; /* replays that showed it, of those tried (at most 3) */
+    unsigned reproduced, attempts;   /* replays that showed it, of those tried (at most 3) */
     long long first_seen, last_seen; /* Unix seconds */
     unsigned count;                  /* times a campaign found it, the first included */
     unsigned ops_before, ops_after;  /* operations before and after minimizing */

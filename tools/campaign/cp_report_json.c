@@ -192,6 +192,7 @@ static json_t *finding_json(const cp_finding *f)
     rc |= cp_json_set(o, "signature", cp_json_text(f->signature));
     rc |= cp_json_set(o, "message", cp_json_text(f->message));
     rc |= cp_json_set(o, "harness", cp_json_text(f->harness));
+    rc |= cp_json_set(o, "package", cp_json_text(f->package));
     rc |= finding_counts(o, f);
     for (size_t i = 0; i < f->nframes; i++)
         rc |= cp_json_push(frames, frame_json(&f->frames[i]));

@@ -228,6 +228,24 @@ static const cp_frame *primary_frame(const cp_finding *f, char **path)
     return NULL;
 }
 
+/* Findings without a stack (a leak seen in gauges, a hang's deadline) are located at the
+   BUILD file that defines the harness: code scanning rejects a result with no location. */
+static json_t *harness_location(const cp_finding *f)
+{
+    cp_frame build = {.func = NULL, .file = NULL, .line = 1, .project = 1};
+    char *path = fmt("%s/BUILD", f->package);
+    json_t *loc = json_object(), *locs = json_array();
+    int rc = path ? 0 : -1;
+    if (path != NULL)
+        rc |= cp_json_set(loc, "physicalLocation", physical_json(&build, path));
+    char *why =
+        fmt("No stack: found by the harness %s, defined here.", f->harness ? f->harness : "?");
+    rc |= cp_json_set(loc, "message", text_msg(why));
+    free(why);
+    rc |= cp_json_push(locs, loc);
+    return cp_json_done(locs, rc);
+}
+
 static json_t *stacks_json(const cp_finding *f)
 {
     json_t *stack = json_object(), *frames = json_array(), *list = json_array();
@@ -367,10 +385,11 @@ static char *result_text(const cp_finding *f)
         snprintf(flaky, sizeof flaky, "\nFlaky: %u of %u replays reproduced it.", f->reproduced,
                  f->attempts);
     return fmt("%s in harness %s: %s\nSignature: %s (%s)%s\nTo reproduce: ./bazelw run "
-               "//harness/<package>:%s_repro -- findings/%s/minimized (program: "
+               "//%s:%s_repro -- $PWD/findings/%s/minimized (program: "
                "findings/%s/program.txt)",
                class_of(f), h, f->message ? f->message : "(no message)",
-               f->signature ? f->signature : "?", slug, flaky, h, slug, slug);
+               f->signature ? f->signature : "?", slug, flaky,
+               f->package ? f->package : "harness/<package>", h, slug, slug);
 }
 
 static json_t *result_props(const cp_finding *f)
@@ -413,6 +432,8 @@ static json_t *result_json(const cp_finding *f, const rule_set *rules)
         rc |= cp_json_set(loc, "physicalLocation", physical_json(primary, path));
         rc |= cp_json_push(locs, loc);
         rc |= cp_json_set(o, "locations", locs);
+    } else if (f->package != NULL && f->package[0] != '\0') {
+        rc |= cp_json_set(o, "locations", harness_location(f));
     }
     rc |= cp_json_set(fp, "ouroborosSignature/v1", cp_json_text(f->slug ? f->slug : "unknown"));
     rc |= cp_json_set(o, "partialFingerprints", fp);

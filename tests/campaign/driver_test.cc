@@ -1,0 +1,288 @@
+// The campaign driver's modules, one by one: libFuzzer log parsing, the findings store,
+// progress series, atomic files, the manifest and the inputs a job starts from.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/stat.h>
+
+extern "C" {
+#include "tools/campaign/cp_driver.h"
+}
+
+namespace
+{
+
+std::string temp_dir(const std::string &name)
+{
+    const char *base = getenv("TEST_TMPDIR");
+    std::string dir = std::string(base ? base : "/tmp") + "/driver-" + name;
+    std::string cmd = "rm -rf '" + dir + "' && mkdir -p '" + dir + "'";
+    EXPECT_EQ(system(cmd.c_str()), 0);
+    return dir;
+}
+
+void write(const std::string &path, const std::string &text)
+{
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+std::string slurp(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+TEST(StatusLine, ReadsLibFuzzerProgress)
+{
+    cp_status st;
+    ASSERT_EQ(cp_status_parse("#4096\tpulse  cov: 735 ft: 1209 corp: 51/2345b lim: 4096 "
+                              "exec/s: 2048 rss: 54Mb",
+                              &st),
+              0);
+    EXPECT_EQ(st.runs, 4096);
+    EXPECT_EQ(st.cov, 735);
+    EXPECT_EQ(st.ft, 1209);
+    EXPECT_EQ(st.corpus, 51);
+    EXPECT_EQ(st.execs_per_sec, 2048);
+    ASSERT_EQ(cp_status_parse("#2\tINITED cov: 700 ft: 900 corp: 5/347b exec/s: 0 rss: 35Mb", &st),
+              0);
+    EXPECT_EQ(st.runs, 2);
+    EXPECT_NE(cp_status_parse("#0\tREAD units: 5", &st), 0);
+    EXPECT_NE(cp_status_parse("INFO: Seed: 1484225098", &st), 0);
+    EXPECT_NE(cp_status_parse("#5004: cov: 735 ft: 1209 corp: 5 exec/s: 0", &st), 0)
+        << "fork mode's lines are not ours";
+}
+
+TEST(JobLog, FindsTheArtifactAndTheKitSignature)
+{
+    const char *log = "INFO: Seed: 1\n"
+                      "#2\tINITED cov: 700 ft: 900 corp: 5/347b exec/s: 0 rss: 35Mb\n"
+                      "#77\tNEW    cov: 710 ft: 950 corp: 6/400b lim: 4096 exec/s: 0 rss: 36Mb\n"
+                      "==ouroboros== FINDING leak\n"
+                      "==ouroboros-json== {\"class\":\"leak\",\"signature\":\"leak: list\","
+                      "\"slug\":\"d792d99b768d14b4\",\"message\":\"m\",\"frames\":[]}\n"
+                      "==1== ERROR: libFuzzer: deadly signal\n"
+                      "artifact_prefix='/w/'; Test unit written to /w/crash-abc\n"
+                      "stat::number_of_executed_units: 80\n";
+    cp_job_log jl;
+    cp_job_log_parse(log, &jl);
+    EXPECT_TRUE(jl.inited);
+    EXPECT_EQ(jl.runs, 80);
+    EXPECT_EQ(jl.last.cov, 710);
+    EXPECT_STREQ(jl.artifact, "/w/crash-abc");
+    EXPECT_STREQ(jl.klass, "leak");
+    EXPECT_STREQ(jl.slug, "d792d99b768d14b4");
+}
+
+TEST(JobLog, NamesSanitizerReportsWithoutTheKit)
+{
+    cp_job_log jl;
+    cp_job_log_parse("==9==ERROR: AddressSanitizer: heap-use-after-free on address 0x1\n"
+                     "Test unit written to ./crash-1\n",
+                     &jl);
+    EXPECT_FALSE(jl.inited) << "it failed while loading the corpus";
+    EXPECT_STREQ(jl.klass, "heap-use-after-free");
+    EXPECT_STREQ(jl.slug, "");
+    cp_job_log_parse("==9==ERROR: LeakSanitizer: detected memory leaks\n"
+                     "Test unit written to ./leak-1\n",
+                     &jl);
+    EXPECT_STREQ(jl.klass, "leak");
+    cp_job_log_parse("#2\tINITED cov: 1 ft: 1 corp: 1/1b exec/s: 0 rss: 1Mb\n"
+                     "Done 5000 runs in 3 second(s)\n",
+                     &jl);
+    EXPECT_STREQ(jl.artifact, "");
+    EXPECT_EQ(jl.runs, 2) << "without final stats, the last status line counts";
+}
+
+TEST(Files, AtomicWritesLeaveNoTemporary)
+{
+    std::string dir = temp_dir("atomic");
+    std::string path = dir + "/a/b/file";
+    ASSERT_EQ(cp_mkdirs((dir + "/a/b").c_str()), 0);
+    ASSERT_EQ(cp_write_atomic(path.c_str(), "hello", 5), 0);
+    EXPECT_EQ(slurp(path), "hello");
+    EXPECT_FALSE(cp_exists((path + ".tmp").c_str()));
+    EXPECT_NE(cp_write_atomic((dir + "/missing/x").c_str(), "x", 1), 0);
+    size_t n = 0;
+    char **names = cp_list_dir((dir + "/a/b").c_str(), &n);
+    ASSERT_NE(names, nullptr);
+    EXPECT_EQ(n, 1u);
+    cp_free_names(names);
+    ASSERT_EQ(cp_remove_tree((dir + "/a").c_str()), 0);
+    EXPECT_FALSE(cp_exists((dir + "/a").c_str()));
+}
+
+TEST(Series, SkipsALineCutByAKill)
+{
+    std::string dir = temp_dir("series");
+    cp_sample s = {};
+    for (int i = 1; i <= 3; i++) {
+        s.seconds = 10.0 * i;
+        s.cov = 100 * i;
+        s.execs_per_sec = 50;
+        ASSERT_EQ(cp_series_append(dir.c_str(), "h", &s, 1000LL * i), 0);
+    }
+    std::ofstream(dir + "/.campaign/series/h.tsv", std::ios::app) << "40.0\t4000\t5";
+    cp_sample *out = nullptr;
+    size_t n = 0;
+    long long execs = 0;
+    ASSERT_EQ(cp_series_load(dir.c_str(), "h", &out, &n, &execs), 0);
+    ASSERT_EQ(n, 3u);
+    EXPECT_EQ(out[2].seconds, 30.0);
+    EXPECT_EQ(out[2].cov, 300);
+    EXPECT_EQ(execs, 3000);
+    free(out);
+    ASSERT_EQ(cp_series_load(dir.c_str(), "none", &out, &n, &execs), 0);
+    EXPECT_EQ(n, 0u);
+}
+
+cp_finding sample_finding(char *slug, char *harness)
+{
+    static char klass[] = "leak", sig[] = "leak: list -> weakref:", msg[] = "a \"cycle\"";
+    static char func[] = "objrt_list_append", file[] = "targets/objrt/objrt_list.c";
+    static cp_frame frame = {func, file, 42, 1};
+    cp_finding f = {};
+    f.slug = slug;
+    f.klass = klass;
+    f.signature = sig;
+    f.message = msg;
+    f.harness = harness;
+    f.reproduced = f.attempts = 1;
+    f.first_seen = f.last_seen = 1000;
+    f.count = 1;
+    f.ops_before = 9;
+    f.ops_after = 3;
+    f.frames = &frame;
+    f.nframes = 1;
+    return f;
+}
+
+TEST(Store, AddsCountsAndLoadsFindings)
+{
+    std::string dir = temp_dir("store");
+    std::string staging = dir + "/.campaign/staging/x";
+    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
+    write(staging + "/program.txt", "t0 h0 = list.new\n");
+    char slug[] = "d792d99b768d14b4", harness[] = "objrt_weakref_strong", other[] = "objrt";
+    cp_finding f = sample_finding(slug, harness);
+    EXPECT_FALSE(cp_store_has(dir.c_str(), slug));
+    ASSERT_EQ(cp_store_add(dir.c_str(), staging.c_str(), &f), 1);
+    EXPECT_TRUE(cp_store_has(dir.c_str(), slug));
+    EXPECT_FALSE(cp_exists(staging.c_str())) << "staged by one rename";
+
+    // A second copy of the same finding is counted, not stored twice.
+    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
+    ASSERT_EQ(cp_store_add(dir.c_str(), staging.c_str(), &f), 0);
+    ASSERT_EQ(cp_store_count(dir.c_str(), slug, other, 2000), 0);
+    EXPECT_TRUE(cp_store_found(dir.c_str(), harness, "leak"));
+    EXPECT_TRUE(cp_store_found(dir.c_str(), other, "leak"));
+    EXPECT_FALSE(cp_store_found(dir.c_str(), other, "growth"));
+
+    // A corrupt finding is skipped with a message; the others still load.
+    ASSERT_EQ(cp_mkdirs((dir + "/0123456789abcdef").c_str()), 0);
+    write(dir + "/0123456789abcdef/finding.json", "{not json");
+    cp_finding *all = nullptr;
+    size_t n = 0;
+    ASSERT_EQ(cp_store_load(dir.c_str(), &all, &n), 0);
+    ASSERT_EQ(n, 1u);
+    EXPECT_STREQ(all[0].slug, slug);
+    EXPECT_EQ(all[0].count, 3u);
+    EXPECT_EQ(all[0].last_seen, 2000);
+    EXPECT_EQ(all[0].ops_after, 3u);
+    EXPECT_STREQ(all[0].message, "a \"cycle\"");
+    ASSERT_EQ(all[0].nframes, 1u);
+    EXPECT_STREQ(all[0].frames[0].file, "targets/objrt/objrt_list.c");
+    EXPECT_EQ(all[0].frames[0].line, 42);
+    EXPECT_TRUE(all[0].frames[0].project);
+    EXPECT_STREQ(all[0].program, "t0 h0 = list.new\n");
+    cp_findings_free(all, n);
+}
+
+TEST(Store, ReadsTheKitsReportLine)
+{
+    cp_finding f = {};
+    const char *report = "==ouroboros== FINDING stack-budget\n"
+                         "==ouroboros-json== {\"class\":\"stack-budget\",\"signature\":\"s\","
+                         "\"slug\":\"0000000000000001\",\"message\":\"deep\",\"frames\":["
+                         "{\"func\":\"parse\",\"file\":\"targets/x.c\",\"line\":7,"
+                         "\"project\":true}],\"gauges\":[],\"program\":null}\n";
+    ASSERT_EQ(cp_finding_from_report(report, &f), 0);
+    EXPECT_STREQ(f.klass, "stack-budget");
+    EXPECT_STREQ(f.message, "deep");
+    ASSERT_EQ(f.nframes, 1u);
+    EXPECT_STREQ(f.frames[0].func, "parse");
+    EXPECT_NE(cp_finding_from_report("no report here", &f), 0);
+    free(f.klass);
+    free(f.signature);
+    free(f.message);
+    free(f.frames[0].func);
+    free(f.frames[0].file);
+    free(f.frames);
+}
+
+TEST(Manifest, ResolvesPathsAndCatalogClasses)
+{
+    std::string dir = temp_dir("manifest");
+    write(dir + "/m.tsv",
+          "objrt\tclean\tasan\tobjrt\th/objrt_bin\th/objrt_tool\th/seeds\t4096\t30\t-\tharness/"
+          "objrt\n"
+          "objrt_gc_skips_dict\tdefect\tasan\tobjrt\tb\tt\t-\t100\t5\td.dict\tharness/objrt\n"
+          "objrt_refcount_nonatomic\tdefect\ttsan\tobjrt\tb\tt\ts\t4096\t30\t-\tharness/objrt\n");
+    cp_harness *hs = nullptr;
+    int n = cp_manifest_load((dir + "/m.tsv").c_str(), "/rf", &hs);
+    ASSERT_EQ(n, 3);
+    EXPECT_STREQ(hs[0].bin, "/rf/h/objrt_bin");
+    EXPECT_STREQ(hs[0].package, "harness/objrt");
+    EXPECT_FALSE(hs[0].defect);
+    EXPECT_EQ(hs[0].expected, nullptr);
+    EXPECT_STREQ(hs[1].seeds, "");
+    EXPECT_STREQ(hs[1].dict, "/rf/d.dict");
+    EXPECT_EQ(hs[1].max_len, 100);
+    EXPECT_STREQ(hs[1].expected, "leak");
+    EXPECT_TRUE(hs[2].tsan);
+    EXPECT_STREQ(hs[2].expected, "data-race");
+    free(hs);
+    write(dir + "/bad.tsv", "objrt\tclean\tasan\n");
+    EXPECT_EQ(cp_manifest_load((dir + "/bad.tsv").c_str(), "/rf", &hs), -1);
+    EXPECT_EQ(cp_manifest_load((dir + "/missing.tsv").c_str(), "/rf", &hs), -1);
+}
+
+TEST(JobCorpus, SetsAsideInputsThatFailWhileLoading)
+{
+    std::string ws = temp_dir("jobcorpus");
+    ASSERT_EQ(cp_mkdirs((ws + "/seeds").c_str()), 0);
+    ASSERT_EQ(cp_mkdirs((ws + "/corpus/memo/merged").c_str()), 0);
+    ASSERT_EQ(cp_mkdirs((ws + "/corpus/memo/inputs").c_str()), 0);
+    write(ws + "/seeds/good", "good");
+    write(ws + "/seeds/bad", "bad!");
+    write(ws + "/corpus/memo/merged/m1", "merged");
+    write(ws + "/corpus/memo/inputs/i1", "bad!");
+    write(ws + "/crash-1", "bad!");
+    cp_harness h = {};
+    snprintf(h.name, sizeof h.name, "memo");
+    snprintf(h.corpus, sizeof h.corpus, "memo");
+    snprintf(h.seeds, sizeof h.seeds, "%s/seeds", ws.c_str());
+    std::string list = ws + "/list";
+    ASSERT_EQ(cp_job_seed_list(ws.c_str(), &h, list.c_str()), 1);
+    EXPECT_EQ(slurp(list),
+              ws + "/seeds/bad," + ws + "/seeds/good," + ws + "/corpus/memo/merged/m1");
+    cp_job_exclude(ws.c_str(), &h, (ws + "/crash-1").c_str());
+    ASSERT_EQ(cp_job_seed_list(ws.c_str(), &h, list.c_str()), 1);
+    EXPECT_EQ(slurp(list), ws + "/seeds/good," + ws + "/corpus/memo/merged/m1");
+    EXPECT_FALSE(cp_exists((ws + "/corpus/memo/inputs/i1").c_str()));
+    EXPECT_TRUE(cp_exists((ws + "/findings/.campaign/quarantine/memo/i1").c_str()));
+    char dir[4096];
+    ASSERT_EQ(cp_job_corpus_dir(ws.c_str(), &h, dir, sizeof dir), 0);
+    EXPECT_EQ(std::string(dir), ws + "/corpus/memo/inputs");
+    h.defect = 1;
+    ASSERT_EQ(cp_job_corpus_dir(ws.c_str(), &h, dir, sizeof dir), 0);
+    EXPECT_EQ(std::string(dir), ws + "/findings/.campaign/corpus/memo") << "never checked in";
+}
+
+} // namespace
