@@ -39,7 +39,9 @@ typedef struct job {
     size_t nline;
     cp_status st;
     double last_sample;
+    int sampled;
     char artifact[512]; /* triage: the queued input's name */
+    char slug[17];      /* triage: its slug as the fuzzer saw it, or "" */
 } job;
 
 typedef struct sched {
@@ -54,8 +56,8 @@ typedef struct sched {
     double t0, deadline, kill_at;
     long long started;
     int stop_sent;
-    char triage_slug[17], next_slug[17]; /* fuzzer slugs: under triage, picked next */
-    char **skip;                         /* queued inputs whose triage failed in this campaign */
+    char next_slug[17]; /* the fuzzer's slug of the input next_queued picked */
+    char **skip;        /* queued inputs whose triage failed in this campaign */
     size_t nskip;
 } sched;
 
@@ -296,6 +298,19 @@ static void queued_slug(const char *dir, const char *name, char slug[17])
     strcpy(slug, jl.slug);
 }
 
+/* 1 when a triage child works on this input, or on one with the same fuzzer slug. */
+static int under_triage(const sched *S, const cp_hstate *s, const char *name, const char *slug)
+{
+    for (int i = 0; i < S->njobs; i++) {
+        const job *j = &S->jobs[i];
+        if (j->pid && j->kind == JOB_TRIAGE &&
+            ((*slug && strcmp(j->slug, slug) == 0) ||
+             (j->s == s && strcmp(j->artifact, name) == 0)))
+            return 1;
+    }
+    return 0;
+}
+
 /* The next queued input worth a triage child, from the harness with the fewest findings
    so far (every harness's first finding comes early). Inputs whose fuzzer signature is
    known by now are counted and dropped here; ones with the signature under triage wait. */
@@ -323,7 +338,7 @@ static cp_hstate *next_queued(sched *S, char *name, size_t len)
                     unlink(path);
                 continue;
             }
-            if (*slug && strcmp(slug, S->triage_slug) == 0)
+            if (under_triage(S, s, *p, slug))
                 continue;
             if (!best || s->found_new + s->found_flaky < best->found_new + best->found_flaky) {
                 best = s;
@@ -352,16 +367,16 @@ static size_t count_queued(sched *S)
     return total;
 }
 
-static int result_path(const sched *S, char *buf, size_t len)
+static int result_path(const sched *S, const job *j, char *buf, size_t len)
 {
-    return cp_path(buf, len, "%s/triage.result", S->campaign);
+    return cp_path(buf, len, "%s/triage.%d.result", S->campaign, (int)(j - S->jobs));
 }
 
 static int start_triage(sched *S, cp_hstate *s, const char *name, job *j)
 {
     char log[4096], result[4096];
     if (cp_path(log, sizeof log, "%s/triage.log", S->campaign) ||
-        result_path(S, result, sizeof result))
+        result_path(S, j, result, sizeof result))
         return -1;
     unlink(result);
     fflush(NULL);
@@ -392,7 +407,7 @@ static int start_triage(sched *S, cp_hstate *s, const char *name, job *j)
     j->s = s;
     j->started = elapsed(S);
     snprintf(j->artifact, sizeof j->artifact, "%s", name);
-    strcpy(S->triage_slug, S->next_slug);
+    strcpy(j->slug, S->next_slug);
     s->triaging = 1;
     return 0;
 }
@@ -401,10 +416,9 @@ static void finish_triage(sched *S, job *j, int code)
 {
     cp_hstate *s = j->s;
     s->triaging = 0;
-    S->triage_slug[0] = 0;
     char path[4096], klass[64] = "-", slug[32] = "-";
     unsigned attempts = 0, before = 0, after = 0;
-    char *text = result_path(S, path, sizeof path) == 0 ? cp_read_file(path, NULL) : NULL;
+    char *text = result_path(S, j, path, sizeof path) == 0 ? cp_read_file(path, NULL) : NULL;
     if (text)
         sscanf(text, "%63s %31s %u %u %u", klass, slug, &attempts, &before, &after);
     free(text);
@@ -473,12 +487,12 @@ static cp_hstate *next_fuzz(sched *S, double *length)
     return *length >= 1 ? best : NULL;
 }
 
-static int triage_running(const sched *S)
+static int triages_running(const sched *S)
 {
+    int n = 0;
     for (int i = 0; i < S->njobs; i++)
-        if (S->jobs[i].pid && S->jobs[i].kind == JOB_TRIAGE)
-            return 1;
-    return 0;
+        n += S->jobs[i].pid && S->jobs[i].kind == JOB_TRIAGE;
+    return n;
 }
 
 static int running(const sched *S)
@@ -489,7 +503,8 @@ static int running(const sched *S)
     return n;
 }
 
-/* Fills free slots: the triage queue first (findings matter more than more fuzzing). */
+/* Fills free slots: the triage queue first (findings matter more than more fuzzing), one
+   triage at a time while fuzzing goes on, every free slot once fuzzing is over. */
 static int fill_slots(sched *S)
 {
     int started = 0;
@@ -498,7 +513,7 @@ static int fill_slots(sched *S)
         char name[512];
         cp_hstate *s;
         double length;
-        if (!triage_running(S) && (s = next_queued(S, name, sizeof name))) {
+        if ((fuzzing_over(S) || !triages_running(S)) && (s = next_queued(S, name, sizeof name))) {
             if (start_triage(S, s, name, j))
                 return -1;
         } else if (!fuzzing_over(S) && (s = next_fuzz(S, &length))) {
@@ -546,7 +561,9 @@ static void watch(sched *S)
             j->s->status = j->st;
             j->s->live_runs += j->st.runs;
         }
-        if (now - j->last_sample >= SAMPLE_EVERY && j->st.valid) {
+        /* A sample when the job has loaded its corpus, then every SAMPLE_EVERY seconds. */
+        if (j->st.valid && (!j->sampled || now - j->last_sample >= SAMPLE_EVERY)) {
+            j->sampled = 1;
             sample(S, j->s, &j->st, now - j->started);
             j->last_sample = now;
         }
@@ -688,7 +705,7 @@ int cp_schedule_run(const cp_schedule_config *cfg)
     int rc = stopped ? 130 : 0;
     if (cp_result_build(&r, S.findings, S.hs, S.n) == 0) {
         r.started = S.started;
-        r.budget = cfg->budget;
+        r.budget = S.deadline;
         r.interrupted = stopped;
         cp_view_summary(stdout, S.hs, S.n, &r, S.started);
         if (cp_report_write_all(&r, S.findings) == 0)
