@@ -117,9 +117,10 @@ def ob_corpus(harness):
         visibility = ["//visibility:public"],
     )
     native.filegroup(
-        # The campaign's set-cover merge of everything fuzzing found (clean harnesses).
+        # The campaign's set-cover merge of everything fuzzing found (clean harnesses);
+        # .keep makes the folder exist in runfiles before the first merge.
         name = harness + "_merged",
-        srcs = native.glob([harness + "/merged/*"]),
+        srcs = native.glob([harness + "/merged/**"]),
         visibility = ["//visibility:public"],
     )
     native.filegroup(
@@ -247,7 +248,7 @@ def ob_fuzz_harness(
         args = [
             "replay",
             "$(rootpaths :%s_corpus)" % name,
-            "$(rootpaths //corpus:%s_merged)" % corpus,
+            "corpus/%s/merged" % corpus,
             "corpus/%s/crashes" % corpus,
         ],
         tags = tags,

@@ -94,6 +94,11 @@ int cp_merge(const char *ws, const cp_harness *h, size_t *before, size_t *after)
             fprintf(stderr, "campaign: merging %s failed (exit %d); see %s\n", h->name, rc, p.log);
         return -1;
     }
+    /* Bazel's runfiles need the folder to exist even when the merge kept nothing. */
+    char keep[4200];
+    snprintf(keep, sizeof keep, "%s/.keep", p.next);
+    if (cp_write_atomic(keep, "", 0))
+        return -1;
     if (rename(p.merged, p.old) || rename(p.next, p.merged)) {
         fprintf(stderr, "campaign: cannot replace %s: %s\n", p.merged, strerror(errno));
         cp_merge_recover(ws, h);
