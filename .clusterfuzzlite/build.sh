@@ -36,7 +36,7 @@ declare -a harnesses=()
 declare -A corpus max_len timeout dict seed_dir settings
 declare -A fuzzer_libs fuzzer_linkopts tool_libs tool_linkopts lib_copts lib_srcs
 
-none() { [ "$1" = - ] && echo "" || echo "$1"; }
+none() { [ "$1" = - ] || printf "%s" "$1"; }
 
 while IFS=$'\t' read -r kind name f1 f2 f3 f4 f5 f6; do
   case $kind in
