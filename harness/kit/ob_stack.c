@@ -90,8 +90,12 @@ __attribute__((noinline)) unsigned ob_stack_pcs(uintptr_t *pcs, unsigned max, un
     return walk((uintptr_t)__builtin_frame_address(0), lo, hi, pcs, 0, max, skip);
 }
 
-unsigned ob_stack_pcs_from(uintptr_t pc, uintptr_t fp, uintptr_t lo, uintptr_t hi, uintptr_t *pcs,
-                           unsigned max)
+/* Runs in the hang watchdog's signal handler: a signal is no synchronization ThreadSanitizer
+   knows of, so its writes to pcs (read by the watchdog thread after an atomic flag) must not
+   be instrumented, or TSan reports them from inside the handler and deadlocks there. */
+__attribute__((no_sanitize("thread"))) unsigned ob_stack_pcs_from(uintptr_t pc, uintptr_t fp,
+                                                                  uintptr_t lo, uintptr_t hi,
+                                                                  uintptr_t *pcs, unsigned max)
 {
     if (max == 0 || pc == 0)
         return 0;

@@ -290,11 +290,12 @@ TEST_F(Campaign, AnInterruptedMergeResumes)
     pid_t pid = start(ws, {"--time", "2", "--harness", "memo"}, "first");
     ASSERT_TRUE(wait_for(
         [&] { return slurp(ws + "/first.err").find("merging into") != std::string::npos; }, 120));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    std::string control = ws + "/findings/.campaign/merge/memo/control";
+    ASSERT_TRUE(wait_for([&] { return exists(control); }, 60)) << "the merge has begun";
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
     kill(pid, SIGTERM);
     EXPECT_EQ(wait_exit(pid), 130) << slurp(ws + "/first.err");
-    EXPECT_TRUE(exists(ws + "/findings/.campaign/merge/memo/control"))
-        << "the control file is what a rerun resumes from";
+    EXPECT_TRUE(exists(control)) << "the control file is what a rerun resumes from";
 
     int rc = run(ws, {"--time", "2", "--harness", "memo"}, "second");
     std::string err = slurp(ws + "/second.err");

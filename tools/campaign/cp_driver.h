@@ -60,8 +60,12 @@ typedef struct cp_env {
 } cp_env;
 void cp_env_for(const cp_harness *h, cp_env *env);
 
-/* Starts argv in its own process group with stdout and stderr to `log` (appended when
-   `append`). Returns the pid, or -1. */
+/* Whether cp_spawn gives each child a process group of its own (the driver does); a
+   triage child clears it, so that killing the triage's group kills all it started. */
+extern int cp_spawn_new_group;
+
+/* Starts argv (in its own process group, see above) with stdout and stderr to `log`
+   (appended when `append`). Returns the pid, or -1. */
 pid_t cp_spawn(char *const argv[], const cp_env *env, const char *log, int append);
 /* Runs argv to completion (see cp_spawn) and returns its exit status (128+signal when
    killed), or -1 when it could not start. A stop request (cp_stopping) ends it early. */

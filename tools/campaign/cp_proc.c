@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 volatile sig_atomic_t cp_stopping;
+int cp_spawn_new_group = 1;
 
 static void on_stop(int sig)
 {
@@ -65,10 +66,12 @@ pid_t cp_spawn(char *const argv[], const cp_env *env, const char *log, int appen
         return -1;
     }
     if (pid > 0) {
-        setpgid(pid, pid);
+        if (cp_spawn_new_group)
+            setpgid(pid, pid);
         return pid;
     }
-    setpgid(0, 0);
+    if (cp_spawn_new_group)
+        setpgid(0, 0);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
@@ -86,8 +89,8 @@ pid_t cp_spawn(char *const argv[], const cp_env *env, const char *log, int appen
 
 void cp_signal_group(pid_t pid, int sig)
 {
-    if (pid > 0)
-        kill(-pid, sig);
+    if (pid > 0 && kill(-pid, sig) != 0)
+        kill(pid, sig); /* not a group leader: a triage child's own child */
 }
 
 static int status_code(int status)

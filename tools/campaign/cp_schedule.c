@@ -26,6 +26,9 @@ enum { MAX_ERRORS = 3 };
 /* Job lengths: long enough to amortize loading the corpus, short enough that the
    status and the time split stay fair. */
 static const double MIN_JOB = 10, MAX_JOB = 60, SAMPLE_EVERY = 10;
+/* A triage that takes longer is stuck (minimizing a data race on real threads takes a few
+   minutes); it is killed and its input stays queued for the next campaign. */
+static const double TRIAGE_LIMIT = 900;
 
 typedef struct job {
     pid_t pid;
@@ -385,6 +388,7 @@ static int start_triage(sched *S, cp_hstate *s, const char *name, job *j)
         return -1;
     if (pid == 0) {
         setpgid(0, 0);
+        cp_spawn_new_group = 0;
         int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0666);
         if (fd >= 0) {
             dup2(fd, 1);
@@ -567,10 +571,26 @@ static void watch(sched *S)
             sample(S, j->s, &j->st, now - j->started);
             j->last_sample = now;
         }
-        /* A job past its length plus the harness's timeout is stuck in one input. */
-        if (!j->interrupted && now > j->started + j->length + j->s->h->timeout + 5) {
+        /* A job past its length plus the harness's timeout is stuck in one input; one that
+           ignores SIGINT too (a deadlock in a sanitizer's report) is killed. */
+        double overdue = now - (j->started + j->length + j->s->h->timeout + 5);
+        if (!j->interrupted && overdue > 0) {
             cp_signal_group(j->pid, SIGINT);
             j->interrupted = 1;
+        } else if (j->interrupted == 1 && overdue > 10) {
+            cp_view_event(S->view, "%s: a job did not stop; killed it (its log: %s)", j->s->h->name,
+                          j->log);
+            cp_signal_group(j->pid, SIGKILL);
+            j->interrupted = 2;
+        }
+    }
+    for (int i = 0; i < S->njobs; i++) {
+        job *j = &S->jobs[i];
+        if (j->pid && j->kind == JOB_TRIAGE && !j->interrupted && now - j->started > TRIAGE_LIMIT) {
+            cp_view_event(S->view, "%s: triage of %s ran over %.0f s; killed it", j->s->h->name,
+                          j->artifact, TRIAGE_LIMIT);
+            j->interrupted = 2;
+            cp_signal_group(j->pid, SIGKILL);
         }
     }
     if (cp_stopping && !S->stop_sent) {
