@@ -67,6 +67,7 @@ TEST(JobLog, FindsTheArtifactAndTheKitSignature)
                       "==ouroboros== FINDING leak\n"
                       "==ouroboros-json== {\"class\":\"leak\",\"signature\":\"leak: list\","
                       "\"slug\":\"d792d99b768d14b4\",\"message\":\"m\",\"frames\":[]}\n"
+                      "==ouroboros-json== {\"class\":\"hang\",\"slug\":\"1111111111111111\"}\n"
                       "==1== ERROR: libFuzzer: deadly signal\n"
                       "artifact_prefix='/w/'; Test unit written to /w/crash-abc\n"
                       "stat::number_of_executed_units: 80\n";
@@ -77,7 +78,7 @@ TEST(JobLog, FindsTheArtifactAndTheKitSignature)
     EXPECT_EQ(jl.last.cov, 710);
     EXPECT_STREQ(jl.artifact, "/w/crash-abc");
     EXPECT_STREQ(jl.klass, "leak");
-    EXPECT_STREQ(jl.slug, "d792d99b768d14b4");
+    EXPECT_STREQ(jl.slug, "d792d99b768d14b4") << "the first report is the cause";
 }
 
 TEST(JobLog, NamesSanitizerReportsWithoutTheKit)

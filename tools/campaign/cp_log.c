@@ -40,12 +40,12 @@ int cp_status_parse(const char *line, cp_status *st)
     return 0;
 }
 
-/* The rest of the line after `key`, trimmed, into dst. */
-static void after(const char *text, const char *key, char *dst, size_t len)
+/* The rest of the line after `key` (its first or last occurrence) into dst. */
+static void after(const char *text, const char *key, int last, char *dst, size_t len)
 {
-    const char *p = NULL, *q = text;
-    while ((q = strstr(q, key)))
-        p = q++;
+    const char *p = strstr(text, key), *q = p;
+    while (last && q && (q = strstr(q + 1, key)))
+        p = q;
     *dst = 0;
     if (!p)
         return;
@@ -91,7 +91,8 @@ static void sanitizer_class(const char *text, char klass[64])
 static void kit_report(const char *text, char klass[64], char slug[17])
 {
     char json[65536];
-    after(text, "==ouroboros-json== ", json, sizeof json);
+    /* The first report is the cause; a later one (a hang after a sanitizer's report) is not. */
+    after(text, "==ouroboros-json== ", 0, json, sizeof json);
     json_t *root = *json ? json_loads(json, 0, NULL) : NULL;
     const char *k = json_string_value(json_object_get(root, "class"));
     const char *s = json_string_value(json_object_get(root, "slug"));
@@ -117,9 +118,9 @@ void cp_job_log_parse(const char *text, cp_job_log *out)
             line++;
     }
     char buf[64];
-    after(text, "stat::number_of_executed_units:", buf, sizeof buf);
+    after(text, "stat::number_of_executed_units:", 1, buf, sizeof buf);
     out->runs = *buf ? strtoll(buf, NULL, 10) : out->last.runs;
-    after(text, "Test unit written to ", out->artifact, sizeof out->artifact);
+    after(text, "Test unit written to ", 1, out->artifact, sizeof out->artifact);
     if (!*out->artifact)
         return;
     kit_report(text, out->klass, out->slug);
