@@ -88,6 +88,8 @@ static int test_once(const char *src, const char *base, const char *const *patte
     /* A server left behind by a killed benchmark goes away by itself. */
     argv[n++] = "--max_idle_secs=300";
     argv[n++] = "test";
+    /* A broken target fails the run without cutting it short: the time stays comparable. */
+    argv[n++] = "--keep_going";
     for (size_t i = 0; patterns[i] && n < 15; i++)
         argv[n++] = patterns[i];
     argv[n] = NULL;
@@ -122,7 +124,7 @@ static json_t *run_json(const bn_result *r)
 
 static json_t *measure(const bn_config *c, const char *const *patterns)
 {
-    char src[4200], base[4200], command[512] = "bazel test";
+    char src[4200], base[4200], command[512] = "bazel test --keep_going";
     snprintf(src, sizeof src, "%s/test-time/src", c->scratch);
     snprintf(base, sizeof base, "%s/test-time/output_base", c->scratch);
     for (size_t i = 0; patterns[i]; i++)
