@@ -40,6 +40,7 @@ enum { NSECTIONS = sizeof sections / sizeof sections[0] };
 typedef struct options {
     bn_config c;
     const char *out;
+    const char *table;   /* --table FILE: print that results.json as a table, run nothing */
     int only[NSECTIONS]; /* all zero: every section */
     int keep_scratch;
     char command[1024];
@@ -59,6 +60,7 @@ static int usage(void)
 {
     fputs("usage: bazel run //bench -- [--quick] [--out FILE] [--only SECTION,...]\n"
           "           [--budget SECONDS] [--reps N] [--full-test-time] [--keep-scratch]\n"
+          "       bazel run //bench -- --table RESULTS_JSON   (print a table again)\n"
           "sections: executors, detectors, detection, minimization (needs detection),\n"
           "          test_time. Default out: <workspace>/bench/results.json\n",
           stderr);
@@ -128,6 +130,8 @@ static int parse(int argc, char **argv, options *o)
             o->keep_scratch = 1;
         else if (strcmp(a, "--out") == 0 && v)
             o->out = v;
+        else if (strcmp(a, "--table") == 0 && v)
+            o->table = v;
         else if (strcmp(a, "--only") == 0 && v && pick_sections(v, o->only) == 0)
             ;
         else if (strcmp(a, "--budget") == 0 && whole_number(v, 1, 3600, &n) == 0)
@@ -138,13 +142,39 @@ static int parse(int argc, char **argv, options *o)
             return -1;
         /* Options with a value consumed it. */
         if (strcmp(a, "--out") == 0 || strcmp(a, "--only") == 0 || strcmp(a, "--budget") == 0 ||
-            strcmp(a, "--reps") == 0) {
+            strcmp(a, "--reps") == 0 || strcmp(a, "--table") == 0) {
             snprintf(o->command + strlen(o->command), sizeof o->command - strlen(o->command), " %s",
                      argv[++i]);
         }
     }
     if (strcmp(o->command, "bazel run //bench --") == 0)
         snprintf(o->command, sizeof o->command, "bazel run //bench");
+    return 0;
+}
+
+/* A path the user typed: relative ones are taken from where `bazel run` was started, not
+   from the runfiles folder the driver runs in. */
+static const char *user_path(const char *path, char *buf, size_t len)
+{
+    const char *cwd = getenv("BUILD_WORKING_DIRECTORY");
+    if (path[0] == '/' || !cwd)
+        return path;
+    snprintf(buf, len, "%s/%s", cwd, path);
+    return buf;
+}
+
+/* --table: a results.json printed again (after the table's format changed, say). */
+static int print_table(const char *path)
+{
+    char buf[4096];
+    json_error_t err;
+    json_t *results = json_load_file(user_path(path, buf, sizeof buf), 0, &err);
+    if (!results) {
+        fprintf(stderr, "bench: cannot read %s: %s\n", path, err.text);
+        return 2;
+    }
+    bn_table_print(results, stdout);
+    json_decref(results);
     return 0;
 }
 
@@ -210,6 +240,8 @@ int main(int argc, char **argv)
     memset(&o, 0, sizeof o);
     if (parse(argc, argv, &o))
         return usage();
+    if (o.table)
+        return print_table(o.table);
 #ifndef BN_DEFAULT_CONFIG
     fputs("bench: run it in the default configuration (no --config): the sections choose\n"
           "       their own builds, and the harnesses it runs must be the ASan ones\n",
@@ -221,8 +253,10 @@ int main(int argc, char **argv)
         fputs("bench: not started by `bazel run`: say where results go with --out FILE\n", stderr);
         return usage();
     }
-    snprintf(out, sizeof out, "%s", o.out ? o.out : "");
-    if (!o.out)
+    char typed[4096];
+    if (o.out)
+        snprintf(out, sizeof out, "%s", user_path(o.out, typed, sizeof typed));
+    else
         snprintf(out, sizeof out, "%s/bench/results.json", o.c.workspace);
     if (make_scratch(&o.c))
         return 2;

@@ -29,6 +29,17 @@ static const char *fmt(char *buf, size_t len, const json_t *o, const char *key, 
     return buf;
 }
 
+/* "  FAILED: why" after a row whose measurement failed, else "". */
+static const char *failure(const json_t *r)
+{
+    static char buf[512];
+    const char *why = str(r, "error");
+    if (!*why)
+        return "";
+    snprintf(buf, sizeof buf, "  FAILED: %s", why);
+    return buf;
+}
+
 static int skipped(const json_t *s, FILE *out)
 {
     if (json_object_get(s, "skipped"))
@@ -52,11 +63,11 @@ static void executors(const json_t *s, FILE *out)
     json_array_foreach(json_object_get(s, "rows"), i, r)
     {
         json_t *rate = json_object_get(r, "inputs_per_second");
-        fprintf(out, "%-8s %10s %10s %14s %10s %10s %13s %s\n", str(r, "target"),
+        fprintf(out, "%-8s %10s %10s %14s %10s %10s %13s%s\n", str(r, "target"),
                 fmt(a, 32, rate, "direct", "%.0f"), fmt(b, 32, rate, "fibers", "%.0f"),
                 fmt(c, 32, r, "fibers_vs_direct", "%.2f"), fmt(d, 32, rate, "threads", "%.0f"),
                 fmt(e, 32, rate, "pool", "%.0f"), fmt(f, 32, r, "pool_vs_threads", "%.2f"),
-                str(r, "error"));
+                failure(r));
     }
 }
 
@@ -72,26 +83,29 @@ static void detectors(const json_t *s, FILE *out)
     json_array_foreach(json_object_get(s, "rows"), i, r)
     {
         json_t *rate = json_object_get(r, "inputs_per_second");
-        fprintf(out, "%-8s %10s %10s %8s  %lld %s\n", str(r, "target"),
+        fprintf(out, "%-8s %10s %10s %8s  %lld%s\n", str(r, "target"),
                 fmt(a, 32, rate, "off", "%.0f"), fmt(b, 32, rate, "on", "%.0f"),
                 fmt(c, 32, r, "on_vs_off", "%.2f"),
                 (long long)json_integer_value(json_object_get(r, "runs_ended_by_a_finding")),
-                str(r, "error"));
+                failure(r));
     }
 }
 
 /* "found/attempts  seconds  inputs  class"; a miss shows ">budget" and the inputs it ran. */
+/* One side's columns; the header row uses the same widths. */
+#define SIDE_FORMAT "%-5s %6s %7s %-19s"
+
 static void side(char *buf, size_t len, const json_t *j, double budget)
 {
-    char secs[16], runs[32];
+    char found[16], secs[16], runs[32];
     int hit = json_is_number(json_object_get(j, "median_seconds"));
     if (hit)
         snprintf(secs, sizeof secs, "%.2f", num(j, "median_seconds"));
     else
         snprintf(secs, sizeof secs, ">%.0f", budget);
     fmt(runs, sizeof runs, j, hit ? "median_runs" : "runs_when_missed", "%.0f");
-    snprintf(buf, len, "%d/%d %6s %7s %-19s", (int)num(j, "found"), (int)num(j, "attempts"), secs,
-             runs, hit ? str(j, "class") : "");
+    snprintf(found, sizeof found, "%d/%d", (int)num(j, "found"), (int)num(j, "attempts"));
+    snprintf(buf, len, SIDE_FORMAT, found, secs, runs, hit ? str(j, "class") : "");
 }
 
 /* The baseline's time over ours: "4.2x", or ">18x" when the baseline missed. */
@@ -112,8 +126,12 @@ static void detection(const json_t *s, FILE *out)
             "\n3. Time to detect: median seconds and inputs run, over %d attempt(s) of at most "
             "%.0f s each\n   ours: %s; baseline: %s\n",
             (int)num(s, "repetitions"), budget, str(s, "ours"), str(s, "baseline"));
-    fprintf(out, "%-26s %-19s %-4s | %-39s| %-39s| %s\n", "defect", "class", "san",
-            "ours: found  s  inputs  class", "baseline: found  s  inputs  class", "baseline/ours");
+    char head[96];
+    snprintf(head, sizeof head, SIDE_FORMAT, "found", "s", "inputs", "class");
+    fprintf(out, "%-26s %-19s %-4s | %-40s | %-40s | %s\n", "", "", "", "ours", "baseline",
+            "baseline");
+    fprintf(out, "%-26s %-19s %-4s | %s | %s | %s\n", "defect", "class", "san", head, head,
+            "/ours");
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(s, "rows"), i, r)
@@ -122,8 +140,8 @@ static void detection(const json_t *s, FILE *out)
         side(ours, sizeof ours, json_object_get(r, "ours"), budget);
         side(base, sizeof base, json_object_get(r, "baseline"), budget);
         times(ratio, sizeof ratio, r);
-        fprintf(out, "%-26s %-19s %-4s | %-39s| %-39s| %s %s\n", str(r, "defect"), str(r, "class"),
-                str(r, "sanitizer"), ours, base, ratio, str(r, "error"));
+        fprintf(out, "%-26s %-19s %-4s | %s | %s | %s%s\n", str(r, "defect"), str(r, "class"),
+                str(r, "sanitizer"), ours, base, ratio, failure(r));
     }
 }
 
@@ -133,7 +151,7 @@ static void minimized(char *buf, size_t len, const json_t *j)
     if (json_object_get(j, "error"))
         snprintf(buf, len, "%s", str(j, "error"));
     else
-        snprintf(buf, len, "%3lld ops %4lld B %6s s %-4s%s",
+        snprintf(buf, len, "%3lld ops %4lld B %6s s %s%s",
                  (long long)json_integer_value(json_object_get(j, "ops")),
                  (long long)json_integer_value(json_object_get(j, "bytes")),
                  fmt(secs, 32, j, "seconds", "%.1f"),
@@ -147,7 +165,7 @@ static void minimization(const json_t *s, FILE *out)
             "\n4. Minimization of the input found in section 3 (cap %.0f s each; signature same "
             "or NEW)\n",
             num(s, "cap_seconds"));
-    fprintf(out, "%-26s %-13s | %-31s | %-31s\n", "defect", "input", "ours", "libFuzzer alone");
+    fprintf(out, "%-26s %-13s | %-31s | %s\n", "defect", "input", "ours", "libFuzzer alone");
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(s, "rows"), i, r)
@@ -160,7 +178,7 @@ static void minimization(const json_t *s, FILE *out)
         json_t *in = json_object_get(r, "input");
         minimized(ours, sizeof ours, json_object_get(r, "ours"));
         minimized(lf, sizeof lf, json_object_get(r, "libfuzzer"));
-        fprintf(out, "%-26s %3lld ops %4lld B | %-31s | %-31s\n", str(r, "defect"),
+        fprintf(out, "%-26s %3lld ops %4lld B | %-31s | %s\n", str(r, "defect"),
                 (long long)json_integer_value(json_object_get(in, "ops")),
                 (long long)json_integer_value(json_object_get(in, "bytes")), ours, lf);
     }
