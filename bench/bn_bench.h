@@ -12,6 +12,10 @@
 #ifndef BN_BENCH_H
 #define BN_BENCH_H
 
+#if !defined(BN_INTERNAL)
+#error "bn_bench.h is internal to the benchmark driver (//bench:bench)"
+#endif
+
 #include <jansson.h>
 #include <stddef.h>
 

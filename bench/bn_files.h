@@ -5,6 +5,10 @@
 #ifndef BN_FILES_H
 #define BN_FILES_H
 
+#if !defined(BN_INTERNAL)
+#error "bn_files.h is internal to the benchmark driver (//bench:bench)"
+#endif
+
 #include <stddef.h>
 
 /* The whole file, NUL-terminated (the caller frees it); NULL when it cannot be read. */

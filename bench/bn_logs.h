@@ -5,6 +5,10 @@
 #ifndef BN_LOGS_H
 #define BN_LOGS_H
 
+#if !defined(BN_INTERNAL)
+#error "bn_logs.h is internal to the benchmark driver (//bench:bench)"
+#endif
+
 #include <stddef.h>
 
 /* Inputs libFuzzer ran, from its log: stat::number_of_executed_units (-print_final_stats)

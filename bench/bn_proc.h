@@ -11,6 +11,10 @@
 #ifndef BN_PROC_H
 #define BN_PROC_H
 
+#if !defined(BN_INTERNAL)
+#error "bn_proc.h is internal to the benchmark driver (//bench:bench)"
+#endif
+
 typedef struct bn_cmd {
     const char *const *argv; /* argv[0] is a path; NULL-terminated */
     const char *const *env;  /* extra "NAME=VALUE" entries, NULL-terminated; or NULL */
