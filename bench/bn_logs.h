@@ -1,0 +1,29 @@
+/*
+** bn_logs.h: what the benchmark reads back from its children's output (internal to
+** //bench:bench).
+*/
+#ifndef BN_LOGS_H
+#define BN_LOGS_H
+
+#if !defined(BN_INTERNAL)
+#error "bn_logs.h is internal to the benchmark driver (//bench:bench)"
+#endif
+
+#include <stddef.h>
+
+/* Inputs libFuzzer ran, from its log: stat::number_of_executed_units (-print_final_stats)
+   or, when the process was killed before printing it, the last "#N" status line. -1 when
+   neither is there. */
+long bn_fuzzer_runs(const char *log);
+/* The class of the first ouroboros finding in a log (its JSON line), into out; "" when
+   there is none. */
+void bn_ouroboros_class(const char *log, char *out, size_t len);
+/* What a plain libFuzzer run reported, into out: the sanitizer's error kind
+   ("heap-use-after-free", "stack-overflow", "leak", "data-race", "undefined-behavior")
+   or libFuzzer's ("timeout", "out-of-memory", "deadly-signal"); "" when nothing. */
+void bn_sanitizer_class(const char *log, char *out, size_t len);
+/* The operations of a program printed by a harness tool's `print` (its header line says
+   "N operations"), or -1. */
+long bn_program_ops(const char *printed);
+
+#endif
