@@ -330,6 +330,17 @@ TEST_F(Campaign, QueuedInputsOfAnEarlierRunAreTriaged)
     EXPECT_TRUE(leak) << err;
 }
 
+TEST_F(Campaign, OneCampaignPerWorkspace)
+{
+    std::string ws = temp_dir("lock");
+    pid_t first = start(ws, {"--time", "30", "--harness", "memo"}, "first");
+    ASSERT_TRUE(wait_for([&] { return exists(ws + "/findings/.campaign/state.json"); }, 60));
+    EXPECT_EQ(run(ws, {"--time", "5", "--harness", "memo"}, "second"), 2);
+    EXPECT_NE(slurp(ws + "/second.err").find("another campaign is running"), std::string::npos);
+    kill(first, SIGTERM);
+    EXPECT_EQ(wait_exit(first), 130);
+}
+
 TEST_F(Campaign, RefusesBadArguments)
 {
     std::string ws = temp_dir("bad");
@@ -341,6 +352,7 @@ TEST_F(Campaign, RefusesBadArguments)
     EXPECT_NE(slurp(ws + "/time.err").find("--time ten"), std::string::npos);
     EXPECT_EQ(run(ws, {"--jobs", "0"}, "jobs"), 2);
     EXPECT_EQ(run(ws, {"--bogus"}, "bogus"), 2);
+    EXPECT_EQ(run(ws, {"--defects=1"}, "defects"), 2);
     EXPECT_FALSE(exists(ws + "/findings")) << "nothing written before the arguments are good";
 }
 

@@ -8,6 +8,9 @@
 #include <sstream>
 #include <string>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vector>
 
 extern "C" {
 #include "tools/campaign/cp_driver.h"
@@ -203,6 +206,44 @@ TEST(Store, AddsCountsAndLoadsFindings)
     EXPECT_TRUE(all[0].frames[0].project);
     EXPECT_STREQ(all[0].program, "t0 h0 = list.new\n");
     cp_findings_free(all, n);
+}
+
+TEST(Store, ConcurrentCountsAreAllKept)
+{
+    // The driver and triage children count the same finding at once.
+    std::string dir = temp_dir("concurrent");
+    std::string staging = dir + "/.campaign/staging/x";
+    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
+    char slug[] = "00000000000000cc", harness[] = "h0";
+    cp_finding f = sample_finding(slug, harness);
+    ASSERT_EQ(cp_store_add(dir.c_str(), staging.c_str(), &f), 1);
+    const int kProcs = 4, kCounts = 50;
+    std::vector<pid_t> pids;
+    for (int p = 0; p < kProcs; p++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            char name[8];
+            snprintf(name, sizeof name, "h%d", p + 1);
+            int bad = 0;
+            for (int i = 0; i < kCounts; i++)
+                bad |= cp_store_count(dir.c_str(), slug, name, 2000 + i);
+            _exit(bad ? 1 : 0);
+        }
+        pids.push_back(pid);
+    }
+    for (pid_t pid : pids) {
+        int status = 0;
+        waitpid(pid, &status, 0);
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    cp_finding *all = nullptr;
+    size_t n = 0;
+    ASSERT_EQ(cp_store_load(dir.c_str(), &all, &n), 0);
+    ASSERT_EQ(n, 1u) << "finding.json stayed readable";
+    EXPECT_EQ(all[0].count, 1u + kProcs * kCounts);
+    cp_findings_free(all, n);
+    for (int p = 0; p <= kProcs; p++)
+        EXPECT_TRUE(cp_store_found(dir.c_str(), ("h" + std::to_string(p)).c_str(), "leak")) << p;
 }
 
 TEST(Store, ReadsTheKitsReportLine)

@@ -36,7 +36,7 @@ int cp_manifest_load(const char *path, const char *runfiles, cp_harness **out);
 /* ---- files ---- */
 
 int cp_mkdirs(const char *path);
-/* Writes data to path through path.tmp and a rename, with fsync. 0 or -1. */
+/* Writes data to path through path.<pid>.tmp and a rename, with fsync. 0 or -1. */
 int cp_write_atomic(const char *path, const void *data, size_t n);
 /* The whole file, NUL-terminated; NULL when unreadable. */
 char *cp_read_file(const char *path, size_t *n);

@@ -74,8 +74,9 @@ static int write_all(int fd, const void *data, size_t n)
 
 int cp_write_atomic(const char *path, const void *data, size_t n)
 {
+    /* A temporary of this process's own: two writers of one path must not share one. */
     char tmp[4096];
-    if (cp_path(tmp, sizeof tmp, "%s.tmp", path))
+    if (cp_path(tmp, sizeof tmp, "%s.%d.tmp", path, (int)getpid()))
         return -1;
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0 || write_all(fd, data, n) || fsync(fd)) {

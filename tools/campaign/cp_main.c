@@ -85,6 +85,10 @@ static int parse_options(int argc, char **argv, options *o)
             usage(stdout);
             exit(EXIT_OK);
         } else if (strcmp(a, "--defects") == 0) {
+            if (a == opt) {
+                fprintf(stderr, "campaign: --defects takes no value\n");
+                return -1;
+            }
             o->defects = 1;
             continue;
         } else if (!v) {

@@ -89,11 +89,28 @@ int cp_merge(const char *ws, const cp_harness *h, size_t *before, size_t *after)
     cp_env_for(h, &env);
     unlink(p.log);
     int rc = cp_run(argv, &env, p.log);
+    if (rc == 0 && !cp_stopping && count_files(p.next) == 0 && *before > 0) {
+        /* A control file that says "done" with nothing in next/ (a kill after libFuzzer's
+           passes, before it copied): merge again from scratch rather than empty merged/. */
+        unlink(p.control);
+        if (cp_remove_tree(p.next) || cp_mkdirs(p.next))
+            return -1;
+        rc = cp_run(argv, &env, p.log);
+    }
     if (rc != 0 || cp_stopping) {
         if (!cp_stopping)
             fprintf(stderr, "campaign: merging %s failed (exit %d); see %s\n", h->name, rc, p.log);
         return -1;
     }
+    if (count_files(p.next) == 0 && *before > 0) {
+        fprintf(stderr, "campaign: merging %s kept nothing of %zu files; merged/ left as it was\n",
+                h->name, *before);
+        unlink(p.control);
+        return -1;
+    }
+    /* The control file goes before the renames: left behind, it would make the next merge
+       "resume" a finished merge into an empty folder. */
+    unlink(p.control);
     /* Bazel's runfiles need the folder to exist even when the merge kept nothing. */
     char keep[4200];
     snprintf(keep, sizeof keep, "%s/.keep", p.next);
@@ -105,7 +122,6 @@ int cp_merge(const char *ws, const cp_harness *h, size_t *before, size_t *after)
         return -1;
     }
     cp_remove_tree(p.old);
-    unlink(p.control);
     *after = count_files(p.merged);
     return 0;
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -72,6 +73,8 @@ pid_t cp_spawn(char *const argv[], const cp_env *env, const char *log, int appen
     }
     if (cp_spawn_new_group)
         setpgid(0, 0);
+    /* Nothing outlives the driver, even a SIGKILLed one: a rerun would find it at work. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -96,12 +98,13 @@ static void save_state(const sched *S, int running)
 }
 
 /* An interrupted campaign over the same harnesses continues with what was left of its
-   quotas, unless --time asks for a new budget. Returns the wall seconds left, or 0. */
+   quotas, unless --time asks for a new budget. Returns the wall seconds left (0 when only
+   its queue is left), or -1 when there is nothing to resume. */
 static double resume_state(sched *S)
 {
     char path[4096];
     if (S->cfg->time_given || state_path(S, path, sizeof path))
-        return 0;
+        return -1;
     json_t *root = json_load_file(path, 0, NULL);
     json_t *hs = json_object_get(root, "harnesses");
     double left = 0;
@@ -117,7 +120,7 @@ static double resume_state(sched *S)
         left += S->hs[i].quota;
     }
     json_decref(root);
-    return same ? left / S->cfg->jobs : 0;
+    return same ? left / S->cfg->jobs : -1;
 }
 
 /* ---- fuzzing jobs ---- */
@@ -146,13 +149,12 @@ static job *free_job(sched *S)
 static int start_fuzz(sched *S, cp_hstate *s, double length, job *j)
 {
     cp_harness *h = s->h;
-    char corpus[4096], pending[4096], list[4096];
+    char corpus[4096], pending[4096], list[4096], log[4096];
     if (cp_job_corpus_dir(S->ws, h, corpus, sizeof corpus) || cp_mkdirs(corpus) ||
         cp_path(pending, sizeof pending, "%s/pending/%s/", S->campaign, h->name) ||
         cp_mkdirs(pending) ||
         cp_path(list, sizeof list, "%s/jobs/%s.seeds", S->campaign, h->name) ||
-        cp_path(j->log, sizeof j->log, "%s/jobs/%s.%d.log", S->campaign, h->name,
-                (int)(j - S->jobs)))
+        cp_path(log, sizeof log, "%s/jobs/%s.%d.log", S->campaign, h->name, (int)(j - S->jobs)))
         return -1;
     int seeds = cp_job_seed_list(S->ws, h, list);
     if (seeds < 0)
@@ -164,7 +166,10 @@ static int start_fuzz(sched *S, cp_hstate *s, double length, job *j)
     snprintf(a_prefix, sizeof a_prefix, "-artifact_prefix=%s", pending);
     snprintf(a_dict, sizeof a_dict, "-dict=%s", h->dict);
     snprintf(a_seeds, sizeof a_seeds, "-seed_inputs=@%s", list);
-    char *argv[16];
+    /* Slow inputs are the kit's hang detector's business, not slow-unit files to triage. */
+    char a_slow[64];
+    snprintf(a_slow, sizeof a_slow, "-report_slow_units=%d", h->timeout + 1);
+    char *argv[20];
     int k = 0;
     argv[k++] = h->bin;
     argv[k++] = a_time;
@@ -173,6 +178,7 @@ static int start_fuzz(sched *S, cp_hstate *s, double length, job *j)
     argv[k++] = "-rss_limit_mb=4096";
     argv[k++] = "-use_value_profile=1";
     argv[k++] = "-print_final_stats=1";
+    argv[k++] = a_slow;
     argv[k++] = a_prefix;
     if (*h->dict)
         argv[k++] = a_dict;
@@ -182,17 +188,16 @@ static int start_fuzz(sched *S, cp_hstate *s, double length, job *j)
     argv[k] = NULL;
     cp_env env;
     cp_env_for(h, &env);
-    pid_t pid = cp_spawn(argv, &env, j->log, 0);
+    pid_t pid = cp_spawn(argv, &env, log, 0);
     if (pid < 0)
         return -1;
-    memset(j, 0, offsetof(job, log));
+    memset(j, 0, sizeof *j);
+    strcpy(j->log, log);
     j->pid = pid;
     j->kind = JOB_FUZZ;
     j->s = s;
     j->started = j->last_sample = elapsed(S);
     j->length = length;
-    j->log_off = 0;
-    j->nline = 0;
     s->running++;
     s->committed += length;
     return 0;
@@ -233,6 +238,8 @@ static void finish_fuzz(sched *S, job *j, int code)
     free(text);
     s->running--;
     s->live_seconds = 0;
+    if (j->st.valid)
+        s->live_runs -= j->st.runs;
     s->committed -= j->length;
     s->used += secs;
     s->execs += jl.runs;
@@ -255,7 +262,7 @@ static void finish_fuzz(sched *S, job *j, int code)
             unlink(jl.artifact);
             s->found_known++;
         }
-    } else if (code != 0 && !j->interrupted && !cp_stopping) {
+    } else if (code != 0 && !jl.inited && !j->interrupted && !cp_stopping) {
         if (++s->errors >= MAX_ERRORS) {
             s->disabled = 1;
             cp_view_event(S->view,
@@ -280,11 +287,12 @@ static int skipped(const sched *S, const char *name)
     return 0;
 }
 
+/* libFuzzer's failing inputs; not its logs, temporaries or slow-unit reports. */
 static int is_queued_input(const char *name)
 {
     size_t n = strlen(name);
     return !(n > 4 && strcmp(name + n - 4, ".log") == 0) &&
-           !(n > 4 && strcmp(name + n - 4, ".tmp") == 0);
+           !(n > 4 && strcmp(name + n - 4, ".tmp") == 0) && strncmp(name, "slow-unit-", 10) != 0;
 }
 
 /* The fuzzer's signature slug for a queued input, from its job log ("" when none). */
@@ -331,7 +339,14 @@ static cp_hstate *next_queued(sched *S, char *name, size_t len)
             snprintf(key, sizeof key, "%s/%s", s->h->name, *p);
             if (!is_queued_input(*p) || skipped(S, key) || strlen(*p) >= len)
                 continue;
+            /* Without its log, a running job may still be writing it. */
+            char log[4200];
+            snprintf(log, sizeof log, "%s/%s.log", dir, *p);
+            if (s->running && !cp_exists(log))
+                continue;
             queued_slug(dir, *p, slug);
+            if (under_triage(S, s, *p, slug))
+                continue;
             if (*slug && cp_store_has(S->findings, slug)) {
                 cp_store_count(S->findings, slug, s->h->name, cp_now());
                 s->found_known++;
@@ -341,8 +356,6 @@ static cp_hstate *next_queued(sched *S, char *name, size_t len)
                     unlink(path);
                 continue;
             }
-            if (under_triage(S, s, *p, slug))
-                continue;
             if (!best || s->found_new + s->found_flaky < best->found_new + best->found_flaky) {
                 best = s;
                 strcpy(name, *p);
@@ -388,6 +401,7 @@ static int start_triage(sched *S, cp_hstate *s, const char *name, job *j)
         return -1;
     if (pid == 0) {
         setpgid(0, 0);
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         cp_spawn_new_group = 0;
         int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0666);
         if (fd >= 0) {
@@ -630,10 +644,21 @@ static int setup(sched *S)
     if (cp_path(S->findings, sizeof S->findings, "%s/findings", S->ws) ||
         cp_path(S->campaign, sizeof S->campaign, "%s/.campaign", S->findings))
         return -1;
-    char jobs[4096], staging[4096];
+    char jobs[4096], staging[4096], lock[4096];
     if (cp_path(jobs, sizeof jobs, "%s/jobs", S->campaign) ||
-        cp_path(staging, sizeof staging, "%s/staging", S->campaign) || cp_mkdirs(jobs) ||
-        cp_remove_tree(staging))
+        cp_path(staging, sizeof staging, "%s/staging", S->campaign) ||
+        cp_path(lock, sizeof lock, "%s/lock", S->campaign) || cp_mkdirs(jobs))
+        return -1;
+    /* One campaign per workspace: a second would share its queue, merges and state. The
+       lock goes with the process, however it ends. */
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+    if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB)) {
+        fprintf(stderr, "campaign: another campaign is running in %s\n", S->ws);
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    if (cp_remove_tree(staging))
         return -1;
     S->n = S->cfg->nharnesses;
     S->hs = calloc((size_t)S->n, sizeof *S->hs);
@@ -685,7 +710,7 @@ int cp_schedule_run(const cp_schedule_config *cfg)
     S.started = cp_now();
     S.t0 = cp_monotonic();
     double wall = resume_state(&S);
-    int resumed = wall > 0;
+    int resumed = wall >= 0;
     S.deadline = resumed ? wall : cfg->budget;
     fprintf(stderr,
             "campaign: %d harness(es), %d job(s) at once, %.0f s%s: %.0f s of fuzzing each; "

@@ -8,7 +8,10 @@
 #include "cp_driver.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,9 +50,8 @@ static void frames_free(cp_finding *f)
 
 int cp_finding_from_report(const char *text, cp_finding *f)
 {
-    const char *p = NULL, *q = text;
-    while (q && (q = strstr(q, "==ouroboros-json== ")))
-        p = q++;
+    /* The first report is the cause (as in cp_job_log_parse); a later one followed from it. */
+    const char *p = strstr(text, "==ouroboros-json== ");
     if (!p)
         return -1;
     p += strlen("==ouroboros-json== ");
@@ -127,13 +129,22 @@ static void add_found_by(json_t *root, const char *harness)
 
 int cp_store_count(const char *findings, const char *slug, const char *harness, long long now)
 {
-    char path[4096];
-    if (finding_path(path, sizeof path, findings, slug, "finding.json"))
+    char path[4096], dir[4096];
+    if (finding_path(path, sizeof path, findings, slug, "finding.json") ||
+        cp_path(dir, sizeof dir, "%s/%s", findings, slug))
         return -1;
+    /* The driver and triage children count the same finding: one at a time. */
+    int lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (lock < 0 || flock(lock, LOCK_EX)) {
+        if (lock >= 0)
+            close(lock);
+        return -1;
+    }
     json_t *root = json_load_file(path, 0, NULL);
     if (!json_is_object(root)) {
         fprintf(stderr, "campaign: %s is unreadable; left as it is\n", path);
         json_decref(root);
+        close(lock);
         return -1;
     }
     json_int_t count = json_integer_value(json_object_get(root, "count"));
@@ -142,6 +153,7 @@ int cp_store_count(const char *findings, const char *slug, const char *harness, 
     add_found_by(root, harness);
     int rc = write_json(path, root);
     json_decref(root);
+    close(lock);
     return rc;
 }
 

@@ -27,17 +27,24 @@ static void staged(const triage *t, char *buf, size_t len, const char *name)
         buf[0] = 0;
 }
 
-/* Runs the tool's `signature FILE`; fills class and slug when it reproduced a finding. */
+/* Runs the tool's `signature FILE`; fills class and slug when it reproduced a finding.
+   1 reproduced, 0 ran clean, -1 the tool itself failed (not an answer about the input). */
 static int signature_of(const triage *t, const char *file, char klass[64], char slug[17])
 {
     char out[4096];
     staged(t, out, sizeof out, "signature.out");
     unlink(out);
     char *argv[] = {(char *)t->h->tool, "signature", (char *)file, NULL};
-    cp_run(argv, &t->env, out);
+    int code = cp_run(argv, &t->env, out);
     char *text = cp_read_file(out, NULL);
     unlink(out);
     *klass = *slug = 0;
+    if (code != 0 && code != 1) {
+        fprintf(stderr, "campaign: %s signature %s exited %d: %s\n", t->h->tool, file, code,
+                text ? text : "");
+        free(text);
+        return -1;
+    }
     if (!text)
         return 0;
     /* The answer is the last line: "class slug", or "none -" when it ran clean. */
@@ -97,7 +104,7 @@ static void minimize_bytes(const triage *t, const char *minimized, const char *s
     char *argv[] = {
         (char *)t->h->bin, "-minimize_crash=1", "-runs=2000", exact, (char *)minimized, NULL};
     if (cp_run(argv, &t->env, t->log) == 0 && cp_exists(bytes) &&
-        file_size(bytes) < file_size(minimized) && signature_of(t, bytes, k, s) &&
+        file_size(bytes) < file_size(minimized) && signature_of(t, bytes, k, s) == 1 &&
         strcmp(s, slug) == 0)
         rename(bytes, minimized);
     unlink(bytes);
@@ -184,9 +191,12 @@ static int store(const triage *t, cp_finding *f)
     return rc;
 }
 
-static int flaky(triage *t, const cp_job_log *job, const char *artifact, cp_finding *f)
+/* Stores an input no replay reproduced, under the fuzzer's slug (or one made from its name,
+   written to slug). */
+static int flaky(triage *t, const cp_job_log *job, const char *artifact, cp_finding *f,
+                 char slug[17])
 {
-    char slug[17], path[4096];
+    char path[4096];
     if (*job->slug)
         strcpy(slug, job->slug);
     else
@@ -199,8 +209,10 @@ static int flaky(triage *t, const cp_job_log *job, const char *artifact, cp_find
     f->slug = slug;
     f->flaky = 1;
     f->klass = strdup(*job->klass ? job->klass : "unknown");
+    char input[4096];
+    staged(t, input, sizeof input, "input");
     staged(t, path, sizeof path, "minimized");
-    if (cp_copy_file(t->pending, path))
+    if (cp_copy_file(input, path))
         return CP_TRIAGE_FAILED;
     f->ops_after = f->ops_before;
     /* What the fuzzer saw is all there is: its log is the report. */
@@ -286,15 +298,18 @@ int cp_triage(const cp_harness *h, const char *ws, const char *artifact, cp_tria
 
     char klass[64] = "", slug[17] = "";
     unsigned attempt = 0;
+    int tool_failed = 0;
     while (attempt < REPRO_ATTEMPTS && !cp_stopping) {
         attempt++;
-        if (signature_of(&t, input, klass, slug))
+        int r = signature_of(&t, input, klass, slug);
+        tool_failed = r < 0;
+        if (r != 0)
             break;
     }
     f.attempts = attempt;
     f.reproduced = *slug ? 1 : 0;
     int verdict;
-    if (cp_stopping)
+    if (cp_stopping || tool_failed)
         verdict = CP_TRIAGE_FAILED;
     else if (*slug && cp_store_has(t.findings, slug)) {
         cp_store_count(t.findings, slug, h->name, cp_now());
@@ -304,7 +319,7 @@ int cp_triage(const cp_harness *h, const char *ws, const char *artifact, cp_tria
         f.klass = strdup(klass);
         verdict = fresh(&t, slug, &f);
     } else {
-        verdict = flaky(&t, &job, artifact, &f);
+        verdict = flaky(&t, &job, artifact, &f, slug);
     }
     res->attempts = f.attempts;
     res->ops_before = f.ops_before;
