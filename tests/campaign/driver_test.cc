@@ -208,6 +208,45 @@ TEST(Store, AddsCountsAndLoadsFindings)
     cp_findings_free(all, n);
 }
 
+TEST(Store, AReproducedCopyReplacesAFlakyFinding)
+{
+    std::string dir = temp_dir("upgrade");
+    std::string staging = dir + "/.campaign/staging/x";
+    char slug[] = "00000000000000dd", first[] = "h1", second[] = "h2";
+    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
+    write(staging + "/minimized", "whole input");
+    cp_finding f = sample_finding(slug, first);
+    f.flaky = 1;
+    f.ops_after = f.ops_before;
+    ASSERT_EQ(cp_store_add(dir.c_str(), staging.c_str(), &f), 1);
+    EXPECT_TRUE(cp_store_is_flaky(dir.c_str(), slug));
+
+    // Another flaky copy is only counted.
+    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
+    ASSERT_EQ(cp_store_add(dir.c_str(), staging.c_str(), &f), 0);
+
+    // A copy that reproduced and was minimized takes its place, keeping its history.
+    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
+    write(staging + "/minimized", "small");
+    write(staging + "/program.txt", "t0 h0 = list.new\n");
+    cp_finding g = sample_finding(slug, second);
+    g.first_seen = g.last_seen = 5000;
+    ASSERT_EQ(cp_store_add(dir.c_str(), staging.c_str(), &g), 1);
+    EXPECT_FALSE(cp_store_is_flaky(dir.c_str(), slug));
+    EXPECT_EQ(slurp(dir + "/" + slug + "/minimized"), "small");
+    EXPECT_FALSE(cp_exists(staging.c_str()));
+    cp_finding *all = nullptr;
+    size_t n = 0;
+    ASSERT_EQ(cp_store_load(dir.c_str(), &all, &n), 0);
+    ASSERT_EQ(n, 1u);
+    EXPECT_EQ(all[0].count, 3u);
+    EXPECT_EQ(all[0].first_seen, 1000);
+    EXPECT_EQ(all[0].ops_after, 3u);
+    cp_findings_free(all, n);
+    EXPECT_TRUE(cp_store_found(dir.c_str(), first, "leak"));
+    EXPECT_TRUE(cp_store_found(dir.c_str(), second, "leak"));
+}
+
 TEST(Store, ConcurrentCountsAreAllKept)
 {
     // The driver and triage children count the same finding at once.

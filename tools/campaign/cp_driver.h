@@ -104,6 +104,8 @@ void cp_job_log_parse(const char *text, cp_job_log *out);
 
 /* 1 when findings/<slug>/finding.json exists. */
 int cp_store_has(const char *findings, const char *slug);
+/* 1 when that finding is flaky: no replay reproduced it yet. */
+int cp_store_is_flaky(const char *findings, const char *slug);
 /* Counts one more sighting of a known finding by `harness` (finding.json rewritten
    atomically; found_by lists every harness that found it). */
 int cp_store_count(const char *findings, const char *slug, const char *harness, long long now);
@@ -113,7 +115,8 @@ int cp_store_found(const char *findings, const char *harness, const char *klass)
 int cp_store_load(const char *findings, cp_finding **out, size_t *n);
 void cp_findings_free(cp_finding *f, size_t n);
 /* Writes f as findings/<slug>/ from the files staged in `staging` (a folder under
-   findings/.campaign/), by one rename. 1 when it was new, 0 when another copy won, -1. */
+   findings/.campaign/), by one rename. 1 when it was new (or replaced a flaky finding of
+   the same slug with a reproduced one), 0 when it was known and is counted, -1. */
 int cp_store_add(const char *findings, const char *staging, const cp_finding *f);
 /* Fills f's class, signature, message and frames from an ==ouroboros-json== line in text. */
 int cp_finding_from_report(const char *text, cp_finding *f);

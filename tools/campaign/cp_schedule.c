@@ -255,7 +255,8 @@ static void finish_fuzz(sched *S, job *j, int code)
         cp_copy_file(j->log, log_copy);
         if (!jl.inited)
             cp_job_exclude(S->ws, s->h, jl.artifact);
-        if (*jl.slug && cp_store_has(S->findings, jl.slug)) {
+        if (*jl.slug && cp_store_has(S->findings, jl.slug) &&
+            !cp_store_is_flaky(S->findings, jl.slug)) {
             /* Known already: count it, no need to replay it. */
             cp_store_count(S->findings, jl.slug, s->h->name, cp_now());
             unlink(log_copy);
@@ -347,7 +348,7 @@ static cp_hstate *next_queued(sched *S, char *name, size_t len)
             queued_slug(dir, *p, slug);
             if (under_triage(S, s, *p, slug))
                 continue;
-            if (*slug && cp_store_has(S->findings, slug)) {
+            if (*slug && cp_store_has(S->findings, slug) && !cp_store_is_flaky(S->findings, slug)) {
                 cp_store_count(S->findings, slug, s->h->name, cp_now());
                 s->found_known++;
                 if (cp_path(path, sizeof path, "%s/%s.log", dir, *p) == 0)

@@ -241,6 +241,55 @@ void cp_findings_free(cp_finding *f, size_t n)
     free(f);
 }
 
+int cp_store_is_flaky(const char *findings, const char *slug)
+{
+    char path[4096];
+    if (finding_path(path, sizeof path, findings, slug, "finding.json"))
+        return 0;
+    json_t *root = json_load_file(path, 0, NULL);
+    int flaky = json_is_true(json_object_get(root, "flaky"));
+    json_decref(root);
+    return flaky;
+}
+
+/* A flaky finding reproduced at last: its minimized input, program, report and log are
+   replaced file by file (each a rename), then finding.json, which keeps the first input,
+   first-seen time, count and finders. A kill in between leaves it flaky, to be upgraded
+   again. 1, or -1. */
+static int upgrade(const char *findings, const char *staging, const cp_finding *f)
+{
+    static const char *const files[] = {"minimized", "program.txt", "report.txt", "triage.log"};
+    char from[4096], to[4096], dir[4096], path[4096];
+    if (cp_path(dir, sizeof dir, "%s/%s", findings, f->slug) ||
+        cp_path(path, sizeof path, "%s/finding.json", dir))
+        return -1;
+    for (size_t i = 0; i < sizeof files / sizeof *files; i++)
+        if (cp_path(from, sizeof from, "%s/%s", staging, files[i]) == 0 &&
+            cp_path(to, sizeof to, "%s/%s", dir, files[i]) == 0 && cp_exists(from) &&
+            rename(from, to))
+            return -1;
+    int lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (lock < 0 || flock(lock, LOCK_EX)) {
+        if (lock >= 0)
+            close(lock);
+        return -1;
+    }
+    json_t *old = json_load_file(path, 0, NULL), *root = finding_json(f);
+    json_object_set(root, "first_seen", json_object_get(old, "first_seen"));
+    json_object_set_new(root, "count",
+                        json_integer(json_integer_value(json_object_get(old, "count")) + 1));
+    json_object_set_new(root, "bytes_before",
+                        json_integer(json_integer_value(json_object_get(old, "bytes_before"))));
+    json_object_set(root, "found_by", json_object_get(old, "found_by"));
+    add_found_by(root, f->harness);
+    int rc = write_json(path, root);
+    json_decref(old);
+    json_decref(root);
+    close(lock);
+    cp_remove_tree(staging);
+    return rc ? -1 : 1;
+}
+
 int cp_store_add(const char *findings, const char *staging, const cp_finding *f)
 {
     char json_path[4096], final[4096];
@@ -256,6 +305,8 @@ int cp_store_add(const char *findings, const char *staging, const cp_finding *f)
     if (rename(staging, final) == 0)
         return 1;
     if (errno == EEXIST || errno == ENOTEMPTY) {
+        if (!f->flaky && cp_store_is_flaky(findings, f->slug))
+            return upgrade(findings, staging, f);
         cp_remove_tree(staging);
         return cp_store_count(findings, f->slug, f->harness, f->last_seen) == 0 ? 0 : -1;
     }

@@ -311,7 +311,7 @@ int cp_triage(const cp_harness *h, const char *ws, const char *artifact, cp_tria
     int verdict;
     if (cp_stopping || tool_failed)
         verdict = CP_TRIAGE_FAILED;
-    else if (*slug && cp_store_has(t.findings, slug)) {
+    else if (*slug && cp_store_has(t.findings, slug) && !cp_store_is_flaky(t.findings, slug)) {
         cp_store_count(t.findings, slug, h->name, cp_now());
         done_with_pending(&t);
         verdict = CP_TRIAGE_KNOWN;
