@@ -70,6 +70,8 @@ pid_t cp_spawn(char *const argv[], const cp_env *env, const char *log, int appen
 /* Runs argv to completion (see cp_spawn) and returns its exit status (128+signal when
    killed), or -1 when it could not start. A stop request (cp_stopping) ends it early. */
 int cp_run(char *const argv[], const cp_env *env, const char *log);
+/* cp_run with a limit: past `seconds`, the child gets SIGINT, then SIGKILL 10 s later. */
+int cp_run_limited(char *const argv[], const cp_env *env, const char *log, double seconds);
 /* Signals the child's whole process group. */
 void cp_signal_group(pid_t pid, int sig);
 

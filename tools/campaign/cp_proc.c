@@ -103,18 +103,23 @@ static int status_code(int status)
 
 int cp_run(char *const argv[], const cp_env *env, const char *log)
 {
+    return cp_run_limited(argv, env, log, 0);
+}
+
+int cp_run_limited(char *const argv[], const cp_env *env, const char *log, double seconds)
+{
     pid_t pid = cp_spawn(argv, env, log, 1);
     if (pid < 0)
         return -1;
     int status = 0, signalled = 0;
-    double deadline = 0;
+    double deadline = 0, limit = seconds > 0 ? cp_monotonic() + seconds : 0;
     for (;;) {
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid)
             return status_code(status);
         if (r < 0 && errno != EINTR)
             return -1;
-        if (cp_stopping && !signalled) {
+        if ((cp_stopping || (limit && cp_monotonic() > limit)) && !signalled) {
             /* SIGINT first: libFuzzer then leaves a merge control file ready to resume. */
             cp_signal_group(pid, SIGINT);
             signalled = 1;
