@@ -113,6 +113,18 @@ int cp_store_has(const char *findings, const char *slug)
     return finding_path(path, sizeof path, findings, slug, "finding.json") == 0 && cp_exists(path);
 }
 
+/* Locks a finding's folder against other writers of its finding.json (the driver and
+   triage children count the same finding). The descriptor to close, or -1. */
+static int lock_finding(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0 && flock(fd, LOCK_EX)) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
 static void add_found_by(json_t *root, const char *harness)
 {
     json_t *by = json_object_get(root, "found_by");
@@ -133,13 +145,9 @@ int cp_store_count(const char *findings, const char *slug, const char *harness, 
     if (finding_path(path, sizeof path, findings, slug, "finding.json") ||
         cp_path(dir, sizeof dir, "%s/%s", findings, slug))
         return -1;
-    /* The driver and triage children count the same finding: one at a time. */
-    int lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (lock < 0 || flock(lock, LOCK_EX)) {
-        if (lock >= 0)
-            close(lock);
+    int lock = lock_finding(dir);
+    if (lock < 0)
         return -1;
-    }
     json_t *root = json_load_file(path, 0, NULL);
     if (!json_is_object(root)) {
         fprintf(stderr, "campaign: %s is unreadable; left as it is\n", path);
@@ -268,12 +276,9 @@ static int upgrade(const char *findings, const char *staging, const cp_finding *
             cp_path(to, sizeof to, "%s/%s", dir, files[i]) == 0 && cp_exists(from) &&
             rename(from, to))
             return -1;
-    int lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (lock < 0 || flock(lock, LOCK_EX)) {
-        if (lock >= 0)
-            close(lock);
+    int lock = lock_finding(dir);
+    if (lock < 0)
         return -1;
-    }
     json_t *old = json_load_file(path, 0, NULL), *root = finding_json(f);
     json_object_set(root, "first_seen", json_object_get(old, "first_seen"));
     json_object_set_new(root, "count",
