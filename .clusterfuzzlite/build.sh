@@ -27,8 +27,9 @@ work=$WORK/ouroboros
 rm -rf "$work"
 mkdir -p "$work/settings" "$work/tools" "$work/seeds"
 
-# Project code compiles as under Bazel: C11, warnings are errors, workspace-relative includes.
-export OB_COMMON_CFLAGS="-std=c11 -Wall -Wextra -Werror -iquote ."
+# Project code compiles as under Bazel: C11, warnings are errors, workspace-relative includes,
+# and the headers Bazel publishes under a prefix (<ouroboros/ob_kit.h>) from $work/include.
+export OB_COMMON_CFLAGS="-std=c11 -Wall -Wextra -Werror -iquote . -I$work/include"
 # The tools only assemble seeds here: plain objects, whatever sanitizer $CFLAGS asks for.
 export OB_TOOL_CFLAGS="-O1"
 
@@ -49,6 +50,10 @@ while IFS=$'\t' read -r kind name f1 f2 f3 f4 f5 f6; do
     fuzzer) fuzzer_libs[$name]=$f1 fuzzer_linkopts[$name]=$(none "$f2") ;;
     tool) tool_libs[$name]=$f1 tool_linkopts[$name]=$(none "$f2") ;;
     library) lib_copts[$name]=$(none "$f1") lib_srcs[$name]=$f2 ;;
+    header)
+      mkdir -p "$(dirname "$work/include/$name")"
+      ln -sf "$PWD/$f1" "$work/include/$name"
+      ;;
     *)
       echo "build.sh: unknown record '$kind' in $plan" >&2
       exit 1

@@ -2,9 +2,10 @@
 
 ClusterFuzzLite's image (OSS-Fuzz's base-builder) has no Bazel 4.2.3, so build.sh compiles
 the sources itself. It reads them from plan.tsv, which this rule writes: an aspect walks each
-harness's `<name>_info` down its `_bin` and `_tool` binaries and their cc_library deps, and
-records every library's C sources and flags, the libFuzzer flags and the settings string of
-ob_fuzz_harness, and the seed folder. Anything build.sh could not reproduce (includes,
+harness's `<name>_info` down its `_bin` and `_tool`
+binaries and their cc_library deps, and records every library's C sources and flags, the
+public headers included under a prefix (<ouroboros/ob_kit.h>), the libFuzzer flags and the
+settings string of ob_fuzz_harness, and the seed folder. Anything build.sh could not reproduce (includes,
 defines, assembler, external repositories, unknown link options) fails the analysis here
 instead of drifting. //tests/clusterfuzzlite checks the checked-in plan against this one.
 
@@ -13,8 +14,10 @@ plan.tsv: one record per line, tab-separated fields, "-" for an empty field:
   fuzzer   NAME  LIBRARY...  LINKOPTS...    (linked with $LIB_FUZZING_ENGINE)
   tool     NAME  LIBRARY...  LINKOPTS...    (the harness tool: assembles the seeds)
   library  LABEL  COPTS...  SRC...
+  header   INCLUDE-PATH  SOURCE-PATH      (a header included as <INCLUDE-PATH>)
 where `...` fields hold space-separated words. A binary is the objects of its libraries plus
-a file defining ob_harness_settings as SETTINGS, as ob_fuzz_harness's settings_source does.
+a file defining ob_harness_settings as SETTINGS, as ob_fuzz_harness's settings_source does
+(without its ob_harness_project_files: the kit then signs by this repository's folders).
 
 The expect file (<name>.expect.tsv) is for the test only: where Bazel's own assembled seeds
 and generated settings file are, to compare with build.sh's.
@@ -31,6 +34,7 @@ _CcPlanInfo = provider(
         "binary_linkopts": "list: the cc_binary's own linkopts ([] for a library)",
         "files": "depset of source Files needed to compile (sources, headers)",
         "generated": "depset of generated source Files (the harness's settings source)",
+        "headers": "depset of header record lines",
     },
 )
 
@@ -39,14 +43,8 @@ _HarnessPlanInfo = provider(
     fields = {
         "fuzzer": "_CcPlanInfo of <name>_bin",
         "tool": "_CcPlanInfo of <name>_tool",
-        "seed_srcs": "list of File: the text seed programs",
         "tags": "list of string: the harness's tags",
     },
-)
-
-_SeedsPlanInfo = provider(
-    doc = "A seed_corpus target's text seed programs.",
-    fields = {"srcs": "list of File"},
 )
 
 _HEADER_EXTENSIONS = ["h", "def", "inc"]
@@ -69,9 +67,7 @@ def _cc_plan(target, ctx):
     for attr in ["defines", "includes"]:
         if getattr(rule.attr, attr, None):
             fail("%s: `%s` is not supported by .clusterfuzzlite/build.sh (plan.bzl)" % (where, attr))
-    for attr in ["strip_include_prefix", "include_prefix"]:
-        if getattr(rule.attr, attr, ""):
-            fail("%s: `%s` is not supported by .clusterfuzzlite/build.sh (plan.bzl)" % (where, attr))
+    headers = _prefixed_headers(where, rule)
     srcs, files, generated = [], [], []
     for f in rule.files.srcs + getattr(rule.files, "hdrs", []) + getattr(rule.files, "textual_hdrs", []):
         if not f.is_source:
@@ -99,26 +95,42 @@ def _cc_plan(target, ctx):
         binary_linkopts = linkopts if is_binary else [],
         files = depset(files, transitive = [d.files for d in deps]),
         generated = depset(generated, transitive = [d.generated for d in deps]),
+        headers = depset(headers, transitive = [d.headers for d in deps]),
     )
+
+def _prefixed_headers(where, rule):
+    """Header records of a library that publishes its headers under include_prefix."""
+    prefix, strip = getattr(rule.attr, "include_prefix", ""), getattr(rule.attr, "strip_include_prefix", "")
+    if not prefix and not strip:
+        return []
+    if not prefix or not strip.startswith("/") or rule.files.srcs:
+        fail("%s: build.sh knows only header-only libraries with include_prefix and an absolute strip_include_prefix" % where)
+    lines = []
+    for f in rule.files.hdrs:
+        if not f.short_path.startswith(strip[1:] + "/"):
+            fail("%s: %s is not under %s" % (where, f.short_path, strip))
+        include = prefix + "/" + f.short_path[len(strip):]
+        lines.append("\t".join(["header", _check_word(where, include), _check_word(where, f.short_path)]))
+    return lines
 
 def _plan_aspect_impl(target, ctx):
     kind = ctx.rule.kind
     if kind in ["cc_library", "cc_binary"]:
         return [_cc_plan(target, ctx)]
-    if kind == "seed_corpus":
-        return [_SeedsPlanInfo(srcs = ctx.rule.files.srcs)]
+    if kind == "instrumented_binary":
+        # The binary attribute has a transition: it reads as a list of one.
+        return [ctx.rule.attr.binary[0][_CcPlanInfo]]
     if kind == "harness_info":
         return [_HarnessPlanInfo(
             fuzzer = ctx.rule.attr.bin[_CcPlanInfo],
             tool = ctx.rule.attr.tool[_CcPlanInfo],
-            seed_srcs = ctx.rule.attr.seeds[_SeedsPlanInfo].srcs,
             tags = ctx.rule.attr.tags,
         )]
     return []
 
 _plan_aspect = aspect(
     implementation = _plan_aspect_impl,
-    attr_aspects = ["bin", "tool", "seeds", "deps"],
+    attr_aspects = ["bin", "tool", "binary", "deps"],
     doc = "Collects what build.sh needs from a harness_info and the targets under it.",
 )
 
@@ -146,8 +158,8 @@ def _harness_lines(target):
     name = info.name
     if "manual" in plan.tags:
         fail("%s is tagged manual (a seeded defect): ClusterFuzzLite fuzzes clean harnesses" % name)
-    if info.corpus != name:
-        fail("%s shares corpus/%s: the plan holds harnesses with corpora of their own" % (name, info.corpus))
+    if info.corpus != "corpus/" + name:
+        fail("%s uses %s: the plan holds harnesses with corpora of their own, corpus/<name>" % (name, info.corpus))
     if info.dict and not info.dict.is_source:
         fail("%s: build.sh copies dictionaries from the source tree; %s is generated" % (name, info.dict))
     if "\t" in info.settings or "\n" in info.settings:
@@ -159,11 +171,11 @@ def _harness_lines(target):
         "\t".join([
             "harness",
             _check_word("name", name),
-            info.corpus,
+            name,
             str(info.max_len),
             str(info.timeout),
             _check_word(name, info.dict.short_path) if info.dict else "-",
-            _seed_dir(name, plan.seed_srcs),
+            _seed_dir(name, info.seed_srcs),
             info.settings or "-",
         ]),
         _binary_line("fuzzer", name, plan.fuzzer),
@@ -179,7 +191,7 @@ def _harness_name(target):
     return target[ObHarnessInfo].name
 
 def _cflite_plan_impl(ctx):
-    lines, expect, libraries = [], [], {}
+    lines, expect, libraries, headers = [], [], {}, {}
     files = []
     transitive = []
     for target in sorted(ctx.attr.harnesses, key = _harness_name):
@@ -190,14 +202,16 @@ def _cflite_plan_impl(ctx):
         for cc in [plan.fuzzer, plan.tool]:
             for line in cc.libraries.to_list():
                 libraries[line.split("\t")[1]] = line
+            for line in cc.headers.to_list():
+                headers[line] = True
             transitive.append(cc.files)
-        files += generated + info.seeds + plan.seed_srcs + ([info.dict] if info.dict else [])
+        files += generated + info.seeds + info.seed_srcs + ([info.dict] if info.dict else [])
     header = [
         "# Generated by //.clusterfuzzlite:%s from the harnesses' Bazel targets; do not edit." % ctx.label.name,
         "# Regenerate: bazel run //.clusterfuzzlite:update_plan (format: .clusterfuzzlite/plan.bzl)",
     ]
     out = ctx.outputs.plan
-    ctx.actions.write(out, "\n".join(header + lines + [libraries[k] for k in sorted(libraries)]) + "\n")
+    ctx.actions.write(out, "\n".join(header + lines + sorted(headers) + [libraries[k] for k in sorted(libraries)]) + "\n")
     expect_out = ctx.outputs.expect
     ctx.actions.write(expect_out, "\n".join(expect) + "\n")
     runfiles = ctx.runfiles(files = [out, expect_out] + files, transitive_files = depset(transitive = transitive))
@@ -212,7 +226,7 @@ cflite_plan = rule(
     },
     attrs = {
         "harnesses": attr.label_list(
-            doc = "the clean harnesses' <name>_info targets",
+            doc = "the clean harnesses (their ob_fuzz_harness names)",
             providers = [ObHarnessInfo],
             aspects = [_plan_aspect],
             allow_empty = False,

@@ -16,7 +16,7 @@
 */
 #define _POSIX_C_SOURCE 200809L
 
-#include "harness/kit/ob_kit.h"
+#include <ouroboros/ob_kit.h>
 
 #include <dirent.h>
 #include <pthread.h>

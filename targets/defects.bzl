@@ -1,30 +1,38 @@
 """The seeded defects by target, for BUILD files: each target's library variants, each
-defect harness, and the detection matrix. Mirrors targets/defects.def, the one table;
-//tests:detection_matrix fails when a defect there has no harness built from this list."""
+defect harness, and the detection matrix. Mirrors targets/defects.def, the one table:
+//tests:detection_matrix fails when a defect there has no harness built from this list,
+and //tests/targets:defects_bzl_test when a class here differs from the catalog's."""
 
-DEFECTS = {
-    "calc": [
-        "calc_loop_uncharged",
-        "calc_no_tail_calls",
-        "calc_printer_no_limit",
-    ],
-    "memo": [
-        "memo_no_evict",
-        "memo_registry_per_lookup",
-    ],
-    "objrt": [
-        "objrt_dealloc_recurses",
-        "objrt_gc_skips_dict",
-        "objrt_intern_forever",
-        "objrt_parse_no_limit",
-        "objrt_parse_oom_leak",
-        "objrt_refcount_nonatomic",
-        "objrt_repr_no_guard",
-        "objrt_weakref_not_cleared",
-        "objrt_weakref_strong",
-    ],
+# Each defect's id and the class the suite must report, in defects.def's order.
+CLASSES = {
+    "objrt_weakref_strong": "leak",
+    "objrt_gc_skips_dict": "leak",
+    "objrt_intern_forever": "growth",
+    "objrt_parse_no_limit": "stack-budget",
+    "objrt_dealloc_recurses": "stack-budget",
+    "objrt_repr_no_guard": "stack-overflow",
+    "objrt_refcount_nonatomic": "data-race",
+    "objrt_weakref_not_cleared": "heap-use-after-free",
+    "objrt_parse_oom_leak": "leak",
+    "memo_no_evict": "growth",
+    "memo_registry_per_lookup": "growth",
+    "calc_no_tail_calls": "stack-overflow",
+    "calc_loop_uncharged": "hang",
+    "calc_printer_no_limit": "stack-budget",
 }
 
-# The defects of class data-race in defects.def: they show only under ThreadSanitizer, so
-# tools that fuzz them (the campaign) build their harnesses with it.
-RACES = ["objrt_refcount_nonatomic"]
+def _by_target():
+    targets = {}
+    for defect in CLASSES:
+        target = defect.partition("_")[0]
+        targets[target] = sorted(targets.get(target, []) + [defect])
+    return targets
+
+DEFECTS = _by_target()
+
+# The defects of class data-race: they show only under ThreadSanitizer, so their harnesses
+# are built with it (ob_fuzz_harness's sanitizer).
+RACES = [d for d in CLASSES if CLASSES[d] == "data-race"]
+
+def sanitizer_of(defect):
+    return "tsan" if defect in RACES else "asan"

@@ -7,7 +7,7 @@
 ** 44 KiB of printer stack under ASan, so a printer without its depth limit passes the
 ** stack budget (50% of a 64 KiB fiber) before it overflows.
 */
-#include "harness/kit/ob_kit.h"
+#include <ouroboros/ob_kit.h>
 #include "harness/tg_glue.h"
 #include "targets/calc/calc.h"
 

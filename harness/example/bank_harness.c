@@ -1,6 +1,6 @@
 /* The example harness: the bank fixture driven by the kit, any number of threads. */
 #include "bank.h"
-#include "harness/kit/ob_kit.h"
+#include <ouroboros/ob_kit.h>
 #include "harness/tg_glue.h"
 
 static void install(void)

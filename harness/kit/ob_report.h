@@ -2,8 +2,10 @@
 ** ob_report.h: stacks, signatures and the report block of a finding. Internal to the kit.
 **
 ** A signature is stable across runs and input sizes: the finding's class plus the top 3
-** frames inside project code (skipping the kit, targets/hooks, libc, the sanitizer
-** runtimes and GoogleTest); for stack classes (stack-overflow, stack-budget), the
+** frames inside project code (the harness's sources and its Bazel deps', as
+** ob_fuzz_harness lists them in ob_harness_project_files: never the kit, seams tagged
+** ob_foreign, libc, the sanitizer runtimes or GoogleTest); for stack classes (stack-overflow,
+*stack-budget), the
 ** functions of the repeating recursion cycle, rotated to start at the smallest name, as
 ** ClusterFuzz does. The slug is a 16-hex-digit FNV-1a hash of the signature text, safe for
 ** file names: findings with the same slug are the same bug.

@@ -16,8 +16,13 @@
 enum { CYCLE_REPEATS = 3 };
 
 static const char *const cwd_prefix = "/proc/self/cwd/";
+/* Without a list from the build (the kit's own tests), this repository's layout decides. */
 static const char *const project_dirs[] = {"targets/", "harness/", "tests/"};
 static const char *const foreign_dirs[] = {"harness/kit/", "targets/hooks/", "external/"};
+
+/* The harness's project code, written by ob_fuzz_harness from its Bazel deps: exec-root
+   paths of files, or folders ending in '/'; NULL-terminated. */
+extern const char *const ob_harness_project_files[] __attribute__((weak));
 static const char *const runtime_funcs[] = {"__asan", "__sanitizer", "__interceptor", "__lsan",
                                             "__tsan", "__ubsan",     "testing::"};
 
@@ -39,13 +44,36 @@ static int runtime_function(const char *func)
     return 0;
 }
 
-int ob_frame_is_project(const ob_frame *f)
+/* A frame's file relative to the exec root, as the build names it. */
+static const char *exec_path(const char *file)
 {
-    const char *file = f->file;
     if (strncmp(file, cwd_prefix, strlen(cwd_prefix)) == 0)
         file += strlen(cwd_prefix);
+    while (strncmp(file, "./", 2) == 0)
+        file += 2;
+    return file;
+}
+
+static int listed(const char *file, const char *const *list)
+{
+    for (; *list; list++) {
+        size_t n = strlen(*list);
+        int folder = n > 0 && (*list)[n - 1] == '/';
+        if (folder ? strncmp(file, *list, n) == 0 : strcmp(file, *list) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+int ob_frame_is_project(const ob_frame *f)
+{
+    const char *file = exec_path(f->file);
+    if (runtime_function(f->func))
+        return 0;
+    if (ob_harness_project_files && ob_harness_project_files[0])
+        return listed(file, ob_harness_project_files);
     return contains_any(file, project_dirs, COUNT(project_dirs)) &&
-           !contains_any(file, foreign_dirs, COUNT(foreign_dirs)) && !runtime_function(f->func);
+           !contains_any(file, foreign_dirs, COUNT(foreign_dirs));
 }
 
 /* ---- cycles ---- */

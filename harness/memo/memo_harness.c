@@ -7,7 +7,7 @@
 ** time the same program runs is growth. cache.put_seq keys each value by a fresh request
 ** id, the workload a byte budget exists to bound. Time is a fake clock the program moves.
 */
-#include "harness/kit/ob_kit.h"
+#include <ouroboros/ob_kit.h>
 #include "harness/tg_glue.h"
 #include "targets/memo/memo.h"
 

@@ -10,7 +10,7 @@
 ** costs the fuzzer a few bytes; 120 levels of a recursive free (about 46 KiB under ASan)
 ** pass the 50% stack budget of a 64 KiB fiber without overflowing it.
 */
-#include "harness/kit/ob_kit.h"
+#include <ouroboros/ob_kit.h>
 #include "harness/tg_glue.h"
 #include "targets/objrt/objrt.h"
 

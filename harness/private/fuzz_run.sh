@@ -1,13 +1,14 @@
 #!/bin/sh
 # <harness>_run: fuzz one harness with libFuzzer for a bounded time, then say what it found.
 #   bazel run //<pkg>:<harness>_run -- [--time SECONDS] [--jobs N] [libFuzzer flags...]
-# The corpus grows in corpus/<harness>/inputs/ (seed programs are read from the build);
-# crash inputs land in findings/<harness>/. Arguments: bin tool harness seeds_dir, the
-# BUILD file's libFuzzer flags (-max_len, -timeout, -dict) up to --end-of-harness-flags,
-# then the user's.
+# The corpus grows in <corpus folder>/inputs/ of the workspace (seed programs are read from
+# the build); crash inputs land in findings/<harness>/. Exit 0 when nothing was found, 1
+# on a finding, libFuzzer's own code when it failed without one. Arguments: bin tool
+# harness seeds_dir corpus_dir ("-": none in this workspace), the BUILD file's libFuzzer
+# flags (-max_len, -timeout, -dict) up to --end-of-harness-flags, then the user's.
 set -eu
-bin=$1 tool=$2 name=$3 seeds=$4
-shift 4
+bin=$1 tool=$2 name=$3 seeds=$4 corpus_dir=$5
+shift 5
 harness_flags=
 while [ "$1" != --end-of-harness-flags ]; do
     harness_flags="$harness_flags $1"
@@ -21,13 +22,22 @@ while [ $# -gt 0 ]; do
     --time) time=${2:?--time needs seconds}; shift 2 ;;
     --jobs) jobs=${2:?--jobs needs a count}; shift 2 ;;
     --help | -h)
-        sed -n '2,5p' "$0" >&2
+        sed -n '2,8p' "$0" >&2
         exit 0 ;;
     *) break ;;
     esac
 done
 case $time$jobs in *[!0-9]*) echo "$name: --time and --jobs take whole numbers" >&2; exit 2 ;; esac
-corpus=$ws/corpus/$name/inputs findings=$ws/findings/$name
+if [ ! -d "$seeds" ]; then
+    echo "$name: no seed folder $seeds in the runfiles" >&2
+    exit 2
+fi
+if [ "$corpus_dir" = - ]; then
+    corpus=$ws/findings/.corpus/$name
+else
+    corpus=$ws/$corpus_dir/inputs
+fi
+findings=$ws/findings/$name
 mkdir -p "$corpus" "$findings"
 before=$(ls "$findings" | wc -l)
 parallel=
@@ -46,4 +56,6 @@ for f in $(ls -t "$findings" | head -n $((after - before))); do
     echo "--- $findings/$f" >&2
     "$tool" print "$findings/$f" >&2 || true
 done
-[ "$after" -eq "$before" ]
+[ "$after" -gt "$before" ] && exit 1
+# libFuzzer refused to run (a bad flag or folder) or died without writing an input.
+[ "$rc" -eq 0 ] || exit "$rc"

@@ -1,93 +1,29 @@
 """ob_fuzz_harness: one harness source becomes a regression test, a libFuzzer binary and a tool.
 
 Generated targets, for a harness `name`:
-  <name>          the regression test: replays the seeds, corpus/<name>/merged and crashes
-  <name>_bin      the raw libFuzzer binary
-  <name>_tool     the harness's command line: print, assemble, replay, stress
+  <name>          the regression test: replays the seeds, the merged corpus and the crash
+                  inputs
+  <name>_bin      the libFuzzer binary
+  <name>_tool     the harness's command line: print, assemble, replay, repro, stress...
   <name>_run      `bazel run` launcher: fuzz with libFuzzer for a time, print what it found
   <name>_repro    `bazel run ... -- FILE...`: reproduce crash files, exit 0 when they do
   <name>_minimize `bazel run ... -- FILE`: the smallest program with the same signature
-  <name>_corpus   the seed programs of corpus/<name>/seeds/*.txt, assembled to fuzz input
-  <name>_info     an ObHarnessInfo for tools that fuzz many harnesses (the campaign)
-  <name>_raw_     the harness library (internal)
+  <name>_corpus   the seed programs, assembled to fuzz input
+  <name>_oss_fuzz the OSS-Fuzz build contract's files, as one archive (oss_fuzz.bzl)
+  <name>_info     an ObHarnessInfo for tools that fuzz many harnesses (ob_campaign)
+Internal (tagged manual, built only through the above): <name>_raw_ (the harness library),
+<name>_bin_raw_, <name>_tool_raw_, <name>_settings_, <name>_corpus_raw_.
+
+Every binary is built through instrument_transition (instrument.bzl): the harness and all
+it depends on get clang's sanitizers and coverage hooks without flags on the command line.
 """
 
-ObHarnessInfo = provider(
-    doc = "What a tool needs to fuzz a harness: its binaries, seeds and libFuzzer flags.",
-    fields = {
-        "name": "the harness name",
-        "corpus": "the corpus/ folder it shares (its own name, or the clean target's)",
-        "bin": "File: the libFuzzer binary",
-        "tool": "File: the harness tool (print, replay, signature, minimize...)",
-        "seeds": "list of File: the assembled seed programs",
-        "max_len": "int: libFuzzer -max_len",
-        "timeout": "int: libFuzzer -timeout, seconds",
-        "dict": "File or None: a libFuzzer dictionary",
-        "settings": "string: the text of ob_harness_settings compiled into its binaries",
-        "runfiles": "runfiles: everything above",
-    },
-)
+load(":info.bzl", "ObHarnessInfo")
+load(":corpus.bzl", "ObCorpusInfo", "corpus_folder", "seed_corpus")
+load(":instrument.bzl", "SANITIZERS", "instrumented_binary")
+load(":oss_fuzz.bzl", "oss_fuzz_package")
+load(":project.bzl", "project_aspect", "project_paths")
 
-def _harness_info_impl(ctx):
-    files = [ctx.executable.bin, ctx.executable.tool] + ctx.files.seeds + ctx.files.dict
-    runfiles = ctx.runfiles(files = files)
-    for dep in [ctx.attr.bin, ctx.attr.tool]:
-        runfiles = runfiles.merge(dep[DefaultInfo].default_runfiles)
-    return [
-        DefaultInfo(files = depset(files), runfiles = runfiles),
-        ObHarnessInfo(
-            name = ctx.attr.harness,
-            corpus = ctx.attr.corpus,
-            bin = ctx.executable.bin,
-            tool = ctx.executable.tool,
-            seeds = ctx.files.seeds,
-            max_len = ctx.attr.max_len,
-            timeout = ctx.attr.timeout,
-            dict = ctx.file.dict,
-            settings = ctx.attr.settings,
-            runfiles = runfiles,
-        ),
-    ]
-
-harness_info = rule(
-    implementation = _harness_info_impl,
-    doc = "Bundles a harness's binaries, seeds and flags as an ObHarnessInfo.",
-    attrs = {
-        "harness": attr.string(mandatory = True),
-        "corpus": attr.string(mandatory = True),
-        "bin": attr.label(executable = True, cfg = "target", mandatory = True),
-        "tool": attr.label(executable = True, cfg = "target", mandatory = True),
-        "seeds": attr.label(mandatory = True),
-        "max_len": attr.int(mandatory = True),
-        "timeout": attr.int(mandatory = True),
-        "dict": attr.label(allow_single_file = True),
-        "settings": attr.string(),
-    },
-)
-
-def _seed_corpus_impl(ctx):
-    outs = []
-    for src in ctx.files.srcs:
-        out = ctx.actions.declare_file("%s/%s" % (ctx.label.name, src.basename[:-len(".txt")]))
-        ctx.actions.run(
-            executable = ctx.executable.tool,
-            arguments = ["assemble", src.path, out.path],
-            inputs = [src],
-            outputs = [out],
-            mnemonic = "ObAssemble",
-            progress_message = "Assembling seed program %s" % src.short_path,
-        )
-        outs.append(out)
-    return [DefaultInfo(files = depset(outs), runfiles = ctx.runfiles(files = outs))]
-
-seed_corpus = rule(
-    implementation = _seed_corpus_impl,
-    doc = "Assembles text seed programs into fuzz-input files, one per program.",
-    attrs = {
-        "srcs": attr.label_list(allow_files = [".txt"], allow_empty = False),
-        "tool": attr.label(executable = True, cfg = "host"),
-    },
-)
 
 def _settings_text(detect, fiber_stack, thread_stack):
     """The ob_harness_settings string of a harness (OB_DETECT syntax)."""
@@ -98,45 +34,131 @@ def _settings_text(detect, fiber_stack, thread_stack):
         words.append("thread_stack=%d" % thread_stack)
     return " ".join(words)
 
+def _c_string(text):
+    return "\"%s\"" % text.replace("\\", "\\\\").replace("\"", "\\\"")
+
 def _settings_source_impl(ctx):
     text = _settings_text(ctx.attr.detect, ctx.attr.fiber_stack, ctx.attr.thread_stack)
-    text = text.replace("\\", "\\\\").replace("\"", "\\\"")
+    paths = project_paths(ctx.files.srcs, ctx.attr.deps, ctx.attr.project)
     out = ctx.actions.declare_file(ctx.label.name + ".c")
-    ctx.actions.write(out, "/* Generated by ob_fuzz_harness from %s. */\n" % ctx.label +
-                           "extern const char ob_harness_settings[];\n" +
-                           "const char ob_harness_settings[] = \"%s\";\n" % text)
+    ctx.actions.write(out, "".join([
+        "/* Generated by ob_fuzz_harness from %s. */\n" % ctx.label,
+        "extern const char ob_harness_settings[];\n",
+        "const char ob_harness_settings[] = %s;\n" % _c_string(text),
+        "/* The project code whose frames sign findings (exec-root paths; a trailing / is a folder). */\n",
+        "extern const char *const ob_harness_project_files[];\n",
+        "const char *const ob_harness_project_files[] = {\n",
+    ] + ["    %s,\n" % _c_string(p) for p in paths] + ["    0,\n};\n"]))
     return [DefaultInfo(files = depset([out]))]
 
 settings_source = rule(
     implementation = _settings_source_impl,
-    doc = "A C file defining ob_harness_settings from the macro's attributes.",
+    doc = "A C file defining ob_harness_settings and ob_harness_project_files.",
     attrs = {
         "detect": attr.string(),
         "fiber_stack": attr.int(),
         "thread_stack": attr.int(),
+        "srcs": attr.label_list(allow_files = True),
+        "deps": attr.label_list(aspects = [project_aspect]),
+        "project": attr.string_list(),
     },
 )
 
-def ob_corpus(harness):
-    """Filegroups for corpus/<harness>: seed programs, merged corpus and crash inputs."""
-    native.filegroup(
-        name = harness + "_seeds",
-        srcs = native.glob([harness + "/seeds/*.txt"]),
-        visibility = ["//visibility:public"],
-    )
-    native.filegroup(
-        # The campaign's set-cover merge of everything fuzzing found (clean harnesses);
-        # .keep makes the folder exist in runfiles before the first merge.
-        name = harness + "_merged",
-        srcs = native.glob([harness + "/merged/**"]),
-        visibility = ["//visibility:public"],
-    )
-    native.filegroup(
-        name = harness + "_crashes",
-        # .keep makes the folder exist in runfiles even before the first crash is added.
-        srcs = native.glob([harness + "/crashes/**"]),
-        visibility = ["//visibility:public"],
-    )
+def _runfile(f):
+    # A runfiles path from the main repository's runfiles folder, where tests and
+    # `bazel run` start; another repository's files are in a sibling folder.
+    return f.short_path
+
+def _shell_quote(s):
+    return "'" + s.replace("'", "'\\''") + "'"
+
+def _harness_info_impl(ctx):
+    corpus = ctx.attr.corpus[ObCorpusInfo]
+    bin, tool = ctx.executable.bin, ctx.executable.tool
+    runfiles = ctx.runfiles(files = [bin, tool] + ctx.files.seeds + ctx.files.dict)
+    for dep in [ctx.attr.bin, ctx.attr.tool]:
+        runfiles = runfiles.merge(dep[DefaultInfo].default_runfiles)
+    return [
+        DefaultInfo(files = depset([bin, tool] + ctx.files.seeds), runfiles = runfiles),
+        ObHarnessInfo(
+            name = ctx.attr.harness,
+            corpus = corpus.dir,
+            corpus_external = corpus.external,
+            bin = bin,
+            tool = tool,
+            seeds = ctx.files.seeds,
+            seed_srcs = corpus.seeds,
+            inputs = corpus.inputs,
+            max_len = ctx.attr.max_len,
+            timeout = ctx.attr.fuzz_timeout,
+            dict = ctx.file.dict,
+            settings = ctx.attr.settings,
+            sanitizer = ctx.attr.sanitizer,
+            expect = ctx.attr.expect,
+            runfiles = runfiles,
+        ),
+    ]
+
+harness_info = rule(
+    implementation = _harness_info_impl,
+    doc = "Bundles a harness's binaries, seeds, corpus and flags as an ObHarnessInfo.",
+    attrs = {
+        "harness": attr.string(mandatory = True),
+        "bin": attr.label(executable = True, cfg = "target", mandatory = True),
+        "tool": attr.label(executable = True, cfg = "target", mandatory = True),
+        "seeds": attr.label(mandatory = True),
+        "corpus": attr.label(mandatory = True, providers = [ObCorpusInfo]),
+        "max_len": attr.int(mandatory = True),
+        "fuzz_timeout": attr.int(mandatory = True),
+        "dict": attr.label(allow_single_file = True),
+        "settings": attr.string(),
+        "sanitizer": attr.string(values = SANITIZERS),
+        "expect": attr.string(),
+    },
+)
+
+def _harness_test_impl(ctx):
+    info = ctx.attr.harness[ObHarnessInfo]
+    inputs = info.seeds + info.inputs
+    script = ctx.actions.declare_file(ctx.label.name + "_replay.sh")
+    ctx.actions.write(script, "\n".join([
+        "#!/bin/sh",
+        "# Generated by ob_fuzz_harness: replay the seeds, merged corpus and crash inputs.",
+        "exec %s replay \\" % _shell_quote(_runfile(info.tool)),
+    ] + ["    %s \\" % _shell_quote(_runfile(f)) for f in inputs] + ["    ;", ""]), is_executable = True)
+    runfiles = ctx.runfiles(files = [script] + inputs).merge(info.runfiles)
+    return [DefaultInfo(executable = script, runfiles = runfiles)]
+
+harness_test = rule(
+    implementation = _harness_test_impl,
+    doc = "A harness's regression test: its tool replays the seeds and corpus inputs.",
+    test = True,
+    attrs = {"harness": attr.label(mandatory = True, providers = [ObHarnessInfo])},
+)
+
+def _fuzz_launcher_impl(ctx):
+    info = ctx.attr.harness[ObHarnessInfo]
+    seed_dir = info.seeds[0].short_path.rsplit("/", 1)[0]
+    flags = ["-max_len=%d" % info.max_len, "-timeout=%d" % info.timeout]
+    if info.dict:
+        flags.append("-dict=" + _runfile(info.dict))
+    args = [_runfile(ctx.file._script), _runfile(info.bin), _runfile(info.tool), info.name, seed_dir,
+            "-" if info.corpus_external else info.corpus] + flags + ["--end-of-harness-flags"]
+    out = ctx.actions.declare_file(ctx.label.name + ".sh")
+    ctx.actions.write(out, "#!/bin/sh\nexec /bin/sh %s \"$@\"\n" % " ".join([_shell_quote(a) for a in args]),
+                      is_executable = True)
+    runfiles = ctx.runfiles(files = [out, ctx.file._script]).merge(info.runfiles)
+    return [DefaultInfo(executable = out, runfiles = runfiles)]
+
+fuzz_launcher = rule(
+    implementation = _fuzz_launcher_impl,
+    doc = "`bazel run <name>_run`: harness/private/fuzz_run.sh with the harness's paths and flags.",
+    executable = True,
+    attrs = {
+        "harness": attr.label(mandatory = True, providers = [ObHarnessInfo]),
+        "_script": attr.label(default = Label("//harness/private:fuzz_run.sh"), allow_single_file = True),
+    },
+)
 
 def ob_fuzz_harness(
         name,
@@ -150,115 +172,134 @@ def ob_fuzz_harness(
         max_len = 4096,
         timeout = 30,
         dict = None,
+        sanitizer = "asan",
+        expect = "",
+        project = None,
+        visibility = None,
         **kwargs):
-    """A harness defining ob_harness_target.
+    """A harness: `srcs` define ob_harness_target over the code in `deps`.
 
-    Seeds come from corpus/<corpus>/seeds/*.txt and crash inputs from corpus/<corpus>/crashes
-    (corpus defaults to name). Tags go on every generated target: a defect harness is
-    tagged "manual" to keep it out of `bazel test //...`.
-
-    Per-harness options: detect (detector settings in OB_DETECT syntax: detectors on or
-    off, stack_budget, growth_every, hang_seconds...), fiber_stack and thread_stack (KiB),
-    compiled into every binary of the harness; max_len, timeout (seconds) and dict (a
-    libFuzzer dictionary file) for the fuzzing launchers.
+    corpus: an ob_corpus target whose folder holds seeds/*.txt, merged/ and crashes/;
+      by default corpus/<name>/ in this package. Seeded-defect harnesses may share their
+      clean harness's corpus: the campaign merges only clean harnesses' corpora.
+    sanitizer: "asan" (ASan + UBSan + LSan) or "tsan" (ThreadSanitizer, for data races).
+    expect: for a seeded-defect harness, the finding class the campaign must report.
+    project: path prefixes (exec-root relative; a trailing / is a folder) whose frames sign
+      findings; by default the sources of srcs and deps, less the kit's and those tagged
+      "ob_foreign".
+    detect (OB_DETECT syntax: detectors on or off, stack_budget, growth_every,
+      hang_seconds...), fiber_stack and thread_stack (KiB) are compiled into every binary;
+      max_len, timeout (seconds) and dict (a libFuzzer dictionary) go to the fuzzer.
+    Tags go on every generated target: tag a seeded-defect harness "manual" to keep it out
+    of `bazel test //...`.
     """
-    corpus = corpus or name
     raw = name + "_raw_"
+    kit = Label("//harness/kit")
+    internal = tags + ["manual"]
+    if corpus == None:
+        corpus = ":" + name + "_corpus_raw_"
+        corpus_folder(
+            name = name + "_corpus_raw_",
+            dir = "corpus/" + name,
+            seeds = native.glob(["corpus/%s/seeds/*.txt" % name]),
+            merged = native.glob(["corpus/%s/merged/**" % name]),
+            crashes = native.glob(["corpus/%s/crashes/**" % name]),
+            tags = internal,
+        )
     settings_source(
         name = name + "_settings_",
         detect = detect,
         fiber_stack = fiber_stack,
         thread_stack = thread_stack,
-        tags = tags,
+        srcs = srcs,
+        deps = deps,
+        project = project or [],
+        tags = internal,
     )
     native.cc_library(
         name = raw,
         srcs = srcs + [":" + name + "_settings_"],
-        deps = deps + ["//harness/kit"],
+        deps = deps + [kit],
         # The kit's entry points reference ob_harness_target, defined here.
         alwayslink = True,
-        tags = tags,
+        tags = internal,
         **kwargs
     )
     native.cc_binary(
-        name = name + "_tool",
-        deps = [":" + raw, "//harness/kit:tool_main"],
-        tags = tags,
+        name = name + "_tool_raw_",
+        deps = [":" + raw, Label("//harness/kit:tool_main")],
+        tags = internal,
     )
     native.cc_binary(
-        name = name + "_bin",
-        deps = [":" + raw, "//harness/kit:fuzz_entry"],
+        name = name + "_bin_raw_",
+        deps = [":" + raw, Label("//harness/kit:fuzz_entry")],
         linkopts = ["-fsanitize=fuzzer"],
-        tags = tags,
+        tags = internal,
     )
-    fuzz_flags = ["-max_len=%d" % max_len, "-timeout=%d" % timeout]
-    data = [":" + name + "_bin", ":" + name + "_tool", ":" + name + "_corpus"]
-    if dict:
-        fuzz_flags.append("-dict=$(rootpath %s)" % dict)
-        data.append(dict)
-    native.sh_binary(
-        name = name + "_run",
-        srcs = ["//harness/private:fuzz_run.sh"],
-        data = data,
-        args = [
-            "$(rootpath :%s_bin)" % name,
-            "$(rootpath :%s_tool)" % name,
-            name,
-            # The seed corpus is a folder of the package in runfiles.
-            "%s/%s_corpus" % (native.package_name(), name),
-        ] + fuzz_flags + ["--end-of-harness-flags"],
-        tags = tags + ["manual"],
-    )
-    native.sh_binary(
-        name = name + "_repro",
-        srcs = ["//harness/private:repro.sh"],
-        data = [":" + name + "_tool"],
-        args = ["$(rootpath :%s_tool)" % name],
-        tags = tags + ["manual"],
-    )
-    native.sh_binary(
-        name = name + "_minimize",
-        srcs = ["//harness/private:minimize.sh"],
-        data = [":" + name + "_bin", ":" + name + "_tool"],
-        args = ["$(rootpath :%s_bin)" % name, "$(rootpath :%s_tool)" % name],
-        tags = tags + ["manual"],
-    )
+    for kind in ["bin", "tool"]:
+        instrumented_binary(
+            name = "%s_%s" % (name, kind),
+            binary = ":%s_%s_raw_" % (name, kind),
+            sanitizer = sanitizer,
+            tags = tags,
+            visibility = visibility,
+        )
     seed_corpus(
         name = name + "_corpus",
-        srcs = ["//corpus:%s_seeds" % corpus],
-        tool = ":" + name + "_tool",
+        corpus = corpus,
+        # Assembling needs no sanitizer: the tool is built for the exec platform as it is.
+        tool = ":" + name + "_tool_raw_",
         tags = tags,
+        visibility = visibility,
     )
     harness_info(
         name = name + "_info",
         harness = name,
-        corpus = corpus,
         bin = ":" + name + "_bin",
         tool = ":" + name + "_tool",
         seeds = ":" + name + "_corpus",
+        corpus = corpus,
         max_len = max_len,
-        timeout = timeout,
+        fuzz_timeout = timeout,
         dict = dict,
         settings = _settings_text(detect, fiber_stack, thread_stack),
+        sanitizer = sanitizer,
+        expect = expect,
         tags = tags,
+        # Campaigns and packages anywhere read it.
         visibility = ["//visibility:public"],
     )
-    native.cc_test(
+    harness_test(
         name = name,
-        deps = [":" + raw, "//harness/kit:tool_main"],
-        data = [
-            ":" + name + "_corpus",
-            "//corpus:%s_merged" % corpus,
-            "//corpus:%s_crashes" % corpus,
-        ],
-        # The kit overrides weak sanitizer hooks; linked dynamically, its definitions
-        # would lose to the executable's own weak defaults.
-        linkstatic = True,
-        args = [
-            "replay",
-            "$(rootpaths :%s_corpus)" % name,
-            "corpus/%s/merged" % corpus,
-            "corpus/%s/crashes" % corpus,
-        ],
+        harness = ":" + name + "_info",
         tags = tags,
+        visibility = visibility,
+    )
+    fuzz_launcher(
+        name = name + "_run",
+        harness = ":" + name + "_info",
+        tags = internal,
+        visibility = visibility,
+    )
+    native.sh_binary(
+        name = name + "_repro",
+        srcs = [Label("//harness/private:repro.sh")],
+        data = [":" + name + "_tool"],
+        args = ["$(rootpath :%s_tool)" % name],
+        tags = internal,
+        visibility = visibility,
+    )
+    native.sh_binary(
+        name = name + "_minimize",
+        srcs = [Label("//harness/private:minimize.sh")],
+        data = [":" + name + "_bin", ":" + name + "_tool"],
+        args = ["$(rootpath :%s_bin)" % name, "$(rootpath :%s_tool)" % name],
+        tags = internal,
+        visibility = visibility,
+    )
+    oss_fuzz_package(
+        name = name + "_oss_fuzz",
+        harness = ":" + name + "_info",
+        tags = internal,
+        visibility = visibility,
     )

@@ -35,7 +35,7 @@ constexpr bool kTsan = false;
 #endif
 
 const char kCampaign[] = "tools/campaign/campaign";
-const char kManifest[] = "tools/campaign/manifest.tsv";
+const char kManifest[] = "campaign_manifest.tsv";
 
 std::string temp_dir(const std::string &name)
 {

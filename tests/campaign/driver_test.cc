@@ -307,27 +307,44 @@ TEST(Store, ReadsTheKitsReportLine)
     free(f.frames);
 }
 
-TEST(Manifest, ResolvesPathsAndCatalogClasses)
+TEST(Manifest, ResolvesPathsCorporaAndExpectedClasses)
 {
     std::string dir = temp_dir("manifest");
     write(dir + "/m.tsv",
-          "objrt\tclean\tasan\tobjrt\th/objrt_bin\th/objrt_tool\th/seeds\t4096\t30\t-\tharness/"
-          "objrt\n"
-          "objrt_gc_skips_dict\tdefect\tasan\tobjrt\tb\tt\t-\t100\t5\td.dict\tharness/objrt\n"
-          "objrt_refcount_nonatomic\tdefect\ttsan\tobjrt\tb\tt\ts\t4096\t30\t-\tharness/objrt\n");
+          "objrt\tclean\tasan\tcorpus/objrt\th/objrt_bin\th/objrt_tool\th/seeds\t4096\t30\t-"
+          "\tharness/objrt\t-\n"
+          "objrt_gc_skips_dict\tdefect\tasan\tcorpus/objrt\tb\tt\t-\t100\t5\td.dict\tharness/"
+          "objrt\tleak\n"
+          "objrt_refcount_nonatomic\tdefect\ttsan\tcorpus/objrt\tb\tt\ts\t4096\t30\t-\tharness/"
+          "objrt\tdata-race\n"
+          "tiny\tclean\tasan\t-\t../ob/b\tt\ts\t4096\t30\t-\t.\tleak\n");
     cp_harness *hs = nullptr;
     int n = cp_manifest_load((dir + "/m.tsv").c_str(), "/rf", &hs);
-    ASSERT_EQ(n, 3);
+    ASSERT_EQ(n, 4);
     EXPECT_STREQ(hs[0].bin, "/rf/h/objrt_bin");
     EXPECT_STREQ(hs[0].package, "harness/objrt");
+    EXPECT_STREQ(hs[0].corpus, "corpus/objrt");
     EXPECT_FALSE(hs[0].defect);
+    EXPECT_TRUE(cp_harness_merges(&hs[0]));
     EXPECT_EQ(hs[0].expected, nullptr);
     EXPECT_STREQ(hs[1].seeds, "");
     EXPECT_STREQ(hs[1].dict, "/rf/d.dict");
     EXPECT_EQ(hs[1].max_len, 100);
     EXPECT_STREQ(hs[1].expected, "leak");
+    EXPECT_FALSE(cp_harness_merges(&hs[1])) << "a defect harness never merges";
     EXPECT_TRUE(hs[2].tsan);
     EXPECT_STREQ(hs[2].expected, "data-race");
+    // A clean harness whose corpus is in another repository fuzzes into findings/ only,
+    // and its expected class counts for defect harnesses alone.
+    EXPECT_STREQ(hs[3].corpus, "");
+    EXPECT_FALSE(cp_harness_merges(&hs[3]));
+    EXPECT_STREQ(hs[3].bin, "/rf/../ob/b");
+    EXPECT_EQ(hs[3].expected, nullptr);
+    char buf[4096];
+    ASSERT_EQ(cp_job_corpus_dir("/ws", &hs[3], buf, sizeof buf), 0);
+    EXPECT_STREQ(buf, "/ws/findings/.campaign/corpus/tiny");
+    ASSERT_EQ(cp_job_corpus_dir("/ws", &hs[0], buf, sizeof buf), 0);
+    EXPECT_STREQ(buf, "/ws/corpus/objrt/inputs");
     free(hs);
     write(dir + "/bad.tsv", "objrt\tclean\tasan\n");
     EXPECT_EQ(cp_manifest_load((dir + "/bad.tsv").c_str(), "/rf", &hs), -1);
@@ -347,7 +364,7 @@ TEST(JobCorpus, SetsAsideInputsThatFailWhileLoading)
     write(ws + "/crash-1", "bad!");
     cp_harness h = {};
     snprintf(h.name, sizeof h.name, "memo");
-    snprintf(h.corpus, sizeof h.corpus, "memo");
+    snprintf(h.corpus, sizeof h.corpus, "corpus/memo");
     snprintf(h.seeds, sizeof h.seeds, "%s/seeds", ws.c_str());
     std::string list = ws + "/list";
     ASSERT_EQ(cp_job_seed_list(ws.c_str(), &h, list.c_str()), 1);

@@ -6,7 +6,7 @@
 extern "C" {
 #include "harness/example/bank.h"
 #include "harness/tg_glue.h"
-#include "harness/kit/ob_kit.h"
+#include <ouroboros/ob_kit.h>
 }
 
 namespace banktest

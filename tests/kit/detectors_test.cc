@@ -8,7 +8,7 @@
 #include <vector>
 
 extern "C" {
-#include "harness/kit/ob_kit.h"
+#include <ouroboros/ob_kit.h>
 }
 
 namespace

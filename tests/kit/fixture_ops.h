@@ -4,7 +4,7 @@
 #define TESTS_KIT_FIXTURE_OPS_H
 
 extern "C" {
-#include "harness/kit/ob_kit.h"
+#include <ouroboros/ob_kit.h>
 }
 
 namespace fixture

@@ -2,7 +2,7 @@
 ** lab_target.c: a fixture target with one operation per seeded defect and its fixed
 ** twin, for the detector tests. Each defect is the smallest honest instance of its kind.
 */
-#include "harness/kit/ob_kit.h"
+#include <ouroboros/ob_kit.h>
 
 #include <stdatomic.h>
 #include <stdlib.h>

@@ -1,56 +1,48 @@
-"""campaign_manifest: the harnesses a campaign may fuzz, as a file the campaign reads.
+"""ob_campaign: a campaign over a chosen set of harnesses, `bazel run` from any workspace.
 
-Each line holds tab-separated fields: name, kind (clean or defect), build (asan or tsan),
-corpus, the libFuzzer binary, the tool, the seed folder (runfiles paths), max_len, timeout,
-the dictionary ("-" when none) and the harness's Bazel package. Harnesses in `tsan` are built with ThreadSanitizer
-through a transition, whatever the command line's config: data races need it.
+ob_campaign(name, harnesses = [...], defects = [...]) makes `name`, an executable:
+`bazel run //:name -- [--time 10m] [--jobs N] [--harness NAME]... [--defects]` fuzzes
+those harnesses (the `defects` ones only with --defects), merges into their corpus folders
+and writes findings/ in the workspace it runs from (README.md, "The campaign").
+
+The manifest (<name>_manifest.tsv) holds one harness a line, tab-separated: name, kind
+(clean or defect), build (asan or tsan), corpus folder (workspace-relative; "-" when it is
+in another repository), the libFuzzer binary, the tool, the seed folder (runfiles paths),
+max_len, timeout, the dictionary ("-" when none), the harness's Bazel package and the class
+a seeded-defect harness must find ("-" when none).
 """
 
-load("//harness:defs.bzl", "ObHarnessInfo")
-
-def _tsan_transition_impl(settings, _attr):
-    return {
-        "//command_line_option:copt": settings["//command_line_option:copt"] +
-                                      ["-fno-sanitize=address,undefined", "-fsanitize=thread"],
-        "//command_line_option:linkopt": settings["//command_line_option:linkopt"] +
-                                         ["-fno-sanitize=address,undefined", "-fsanitize=thread"],
-    }
-
-_tsan_transition = transition(
-    implementation = _tsan_transition_impl,
-    inputs = ["//command_line_option:copt", "//command_line_option:linkopt"],
-    outputs = ["//command_line_option:copt", "//command_line_option:linkopt"],
-)
+load("//harness/private:info.bzl", "ObHarnessInfo")
 
 def _seed_dir(info):
     # Seeds are assembled into one folder per harness (the seed_corpus rule).
     return info.seeds[0].short_path.rsplit("/", 1)[0] if info.seeds else "-"
 
-def _line(info, kind, build, package):
+def _line(info, kind, package):
     return "\t".join([
         info.name,
         kind,
-        build,
-        info.corpus,
+        info.sanitizer,
+        "-" if info.corpus_external else info.corpus,
         info.bin.short_path,
         info.tool.short_path,
         _seed_dir(info),
         str(info.max_len),
         str(info.timeout),
         info.dict.short_path if info.dict else "-",
-        package,
+        package or ".",
+        info.expect or "-",
     ])
 
 def _campaign_manifest_impl(ctx):
-    lines, runfiles = [], ctx.runfiles()
-    for kind, build, deps in [
-        ("clean", "asan", ctx.attr.clean),
-        ("defect", "asan", ctx.attr.defects),
-        ("defect", "tsan", ctx.attr.tsan),
-    ]:
+    lines, runfiles, names = [], ctx.runfiles(), {}
+    for kind, deps in [("clean", ctx.attr.clean), ("defect", ctx.attr.defects)]:
         for dep in deps:
             info = dep[ObHarnessInfo]
-            lines.append(_line(info, kind, build, dep.label.package))
+            if info.name in names:
+                fail("%s: two harnesses named %s (%s, %s)" % (ctx.label, info.name, names[info.name], dep.label))
+            names[info.name] = dep.label
+            lines.append(_line(info, kind, dep.label.package))
             runfiles = runfiles.merge(info.runfiles)
     out = ctx.actions.declare_file(ctx.label.name + ".tsv")
     ctx.actions.write(out, "\n".join(lines) + "\n")
@@ -62,9 +54,51 @@ campaign_manifest = rule(
     attrs = {
         "clean": attr.label_list(providers = [ObHarnessInfo]),
         "defects": attr.label_list(providers = [ObHarnessInfo]),
-        "tsan": attr.label_list(providers = [ObHarnessInfo], cfg = _tsan_transition),
-        "_allowlist_function_transition": attr.label(
-            default = "@bazel_tools//tools/allowlists/function_transition_allowlist",
-        ),
     },
 )
+
+def _launcher_impl(ctx):
+    driver, manifest = ctx.executable.driver, ctx.file.manifest
+    out = ctx.actions.declare_file(ctx.label.name + ".sh")
+    ctx.actions.write(out, "#!/bin/sh\nexec '%s' --manifest '%s' \"$@\"\n" % (driver.short_path, manifest.short_path),
+                      is_executable = True)
+    runfiles = ctx.runfiles(files = [out]).merge(ctx.attr.driver[DefaultInfo].default_runfiles)
+    runfiles = runfiles.merge(ctx.attr.manifest[DefaultInfo].default_runfiles)
+    return [DefaultInfo(executable = out, runfiles = runfiles)]
+
+campaign_launcher = rule(
+    implementation = _launcher_impl,
+    doc = "The campaign driver with one manifest.",
+    executable = True,
+    attrs = {
+        "driver": attr.label(executable = True, cfg = "target", default = Label("//tools/campaign")),
+        "manifest": attr.label(allow_single_file = True, mandatory = True),
+    },
+)
+
+def _info_label(harness):
+    """The <name>_info target of an ob_fuzz_harness label: ":h", "//pkg:h" or "//pkg"."""
+    if ":" in harness:
+        return harness + "_info"
+    if "//" in harness:
+        return "%s:%s_info" % (harness, harness.rsplit("/", 1)[-1])
+    return ":%s_info" % harness
+
+def ob_campaign(name, harnesses = [], defects = [], visibility = None, **kwargs):
+    """`bazel run :name` fuzzes `harnesses` (and `defects`, with --defects): see the file's doc.
+
+    Each entry names an ob_fuzz_harness as you would its test: ":h", "//pkg:h", "//pkg/h".
+    """
+    campaign_manifest(
+        name = name + "_manifest",
+        clean = [_info_label(h) for h in harnesses],
+        defects = [_info_label(h) for h in defects],
+        tags = ["manual"],
+        visibility = visibility,
+    )
+    campaign_launcher(
+        name = name,
+        manifest = ":" + name + "_manifest",
+        visibility = visibility,
+        **kwargs
+    )

@@ -59,7 +59,7 @@ typedef struct cp_sample {
 typedef struct cp_harness_stats {
     char *name;
     int defect;      /* a seeded-defect harness (--defects) */
-    char *expected;  /* the catalog's class for a defect harness; NULL when clean */
+    char *expected;  /* the class a defect harness must find; NULL when clean */
     double seconds;  /* fuzzing seconds, across campaigns */
     long long execs; /* inputs run, across campaigns */
     long cov, corpus;

@@ -20,15 +20,20 @@ typedef struct cp_harness {
     char name[64];
     int defect;        /* a seeded-defect harness */
     int tsan;          /* built with ThreadSanitizer: fuzzed on the thread pool */
-    char corpus[64];   /* the corpus/ folder of a clean harness */
+    char corpus[1024]; /* the corpus folder a clean harness merges into, relative to the
+                          workspace (e.g. corpus/objrt), or "" when it has none there */
     char package[256]; /* its Bazel package, e.g. harness/objrt */
     char bin[4096];    /* absolute paths into the runfiles */
     char tool[4096];
     char seeds[4096];     /* folder of assembled seeds, or "" */
     char dict[4096];      /* or "" */
     int max_len, timeout; /* libFuzzer flags */
-    const char *expected; /* the catalog's class for a defect harness, or NULL */
+    const char *expected; /* the class a defect harness must find (in expect), or NULL */
+    char expect[64];
 } cp_harness;
+
+/* 1 when the harness fuzzes into its corpus folder and merges there (clean, with one). */
+int cp_harness_merges(const cp_harness *h);
 
 /* Reads the manifest; paths in it are relative to `runfiles`. Returns the count, or -1. */
 int cp_manifest_load(const char *path, const char *runfiles, cp_harness **out);

@@ -13,9 +13,9 @@
 
 int cp_job_corpus_dir(const char *ws, const cp_harness *h, char *buf, size_t len)
 {
-    if (h->defect)
+    if (!cp_harness_merges(h))
         return cp_path(buf, len, "%s/findings/.campaign/corpus/%s", ws, h->name);
-    return cp_path(buf, len, "%s/corpus/%s/inputs", ws, h->corpus);
+    return cp_path(buf, len, "%s/%s/inputs", ws, h->corpus);
 }
 
 static int excluded_path(const char *ws, const cp_harness *h, char *buf, size_t len)
@@ -56,7 +56,7 @@ int cp_job_seed_list(const char *ws, const cp_harness *h, const char *list_path)
 {
     char excl[4096], merged[4096];
     if (excluded_path(ws, h, excl, sizeof excl) ||
-        cp_path(merged, sizeof merged, "%s/corpus/%s/merged", ws, h->corpus))
+        cp_path(merged, sizeof merged, "%s/%s/merged", ws, h->corpus))
         return -1;
     char *excluded = cp_read_file(excl, NULL);
     char *text = NULL;
@@ -69,7 +69,7 @@ int cp_job_seed_list(const char *ws, const cp_harness *h, const char *list_path)
     }
     if (*h->seeds)
         add_files(list, &count, h->seeds, "seeds", excluded);
-    if (!h->defect)
+    if (cp_harness_merges(h))
         add_files(list, &count, merged, "merged", excluded);
     fclose(list);
     free(excluded);
@@ -132,7 +132,8 @@ void cp_job_exclude(const char *ws, const cp_harness *h, const char *artifact)
         exclude_key(ws, h, key);
         free(name);
     }
-    if (!h->defect && cp_path(merged, sizeof merged, "%s/corpus/%s/merged", ws, h->corpus) == 0 &&
+    if (cp_harness_merges(h) &&
+        cp_path(merged, sizeof merged, "%s/%s/merged", ws, h->corpus) == 0 &&
         (name = same_bytes(merged, data, n))) {
         snprintf(key, sizeof key, "merged/%s", name);
         exclude_key(ws, h, key);

@@ -1,31 +1,27 @@
 /*
 ** cp_manifest.c: reads the harness list campaign.bzl writes (tab-separated, one harness a
-** line) and resolves its runfiles paths. A defect harness's expected class comes from the
-** seeded-defect catalog, the one table of them.
+** line, fields in its doc) and resolves its runfiles paths.
 */
 #define _POSIX_C_SOURCE 200809L
 
 #include "cp_driver.h"
-#include "targets/tg_defects.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { FIELDS = 11 };
+enum { FIELDS = 12 };
 
-static const char *catalog_class(const char *name)
+int cp_harness_merges(const cp_harness *h)
 {
-    size_t n = 0;
-    const tg_defect *d = tg_defects(&n);
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(d[i].id, name) == 0)
-            return d[i].klass;
-    return NULL;
+    return !h->defect && h->corpus[0] != 0;
 }
 
+/* "-" stands for an empty field. */
 static int copy_field(char *dst, size_t len, const char *src)
 {
+    if (strcmp(src, "-") == 0)
+        src = "";
     if (strlen(src) >= len)
         return -1;
     strcpy(dst, src);
@@ -55,8 +51,8 @@ static int parse_line(char *line, const char *runfiles, cp_harness *h)
     h->tsan = strcmp(f[2], "tsan") == 0;
     h->max_len = atoi(f[7]);
     h->timeout = atoi(f[8]);
-    h->expected = h->defect ? catalog_class(f[0]) : NULL;
     if (copy_field(h->name, sizeof h->name, f[0]) ||
+        copy_field(h->expect, sizeof h->expect, f[11]) ||
         copy_field(h->corpus, sizeof h->corpus, f[3]) ||
         copy_field(h->package, sizeof h->package, f[10]) ||
         resolve(h->bin, sizeof h->bin, runfiles, f[4]) ||
@@ -95,6 +91,9 @@ int cp_manifest_load(const char *path, const char *runfiles, cp_harness **out)
         count++;
     }
     free(text);
+    /* Pointers into the array only once it has stopped moving. */
+    for (int i = 0; hs && i < count; i++)
+        hs[i].expected = hs[i].defect && hs[i].expect[0] ? hs[i].expect : NULL;
     *out = hs;
     return hs ? count : -1;
 }

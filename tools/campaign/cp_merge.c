@@ -1,6 +1,6 @@
 /*
 ** cp_merge.c: libFuzzer's set-cover merge of a clean harness's seeds, checked-in corpus
-** (corpus/<name>/merged) and working corpus (corpus/<name>/inputs) into a fresh folder,
+** (<corpus>/merged) and working corpus (<corpus>/inputs) into a fresh folder,
 ** which then replaces merged/ by two renames. The merge control file lets an interrupted
 ** merge resume where it stopped; the renames are undone or finished by cp_merge_recover.
 */
@@ -20,9 +20,9 @@ typedef struct merge_paths {
 
 static int paths_of(const char *ws, const cp_harness *h, merge_paths *p)
 {
-    return cp_path(p->merged, sizeof p->merged, "%s/corpus/%s/merged", ws, h->corpus) ||
-           cp_path(p->inputs, sizeof p->inputs, "%s/corpus/%s/inputs", ws, h->corpus) ||
-           cp_path(p->work, sizeof p->work, "%s/findings/.campaign/merge/%s", ws, h->corpus) ||
+    return cp_path(p->merged, sizeof p->merged, "%s/%s/merged", ws, h->corpus) ||
+           cp_path(p->inputs, sizeof p->inputs, "%s/%s/inputs", ws, h->corpus) ||
+           cp_path(p->work, sizeof p->work, "%s/findings/.campaign/merge/%s", ws, h->name) ||
            cp_path(p->next, sizeof p->next, "%s/next", p->work) ||
            cp_path(p->old, sizeof p->old, "%s/old", p->work) ||
            cp_path(p->control, sizeof p->control, "%s/control", p->work) ||

@@ -352,7 +352,7 @@ static void harness_row(FILE *out, const cp_result *r, const cp_harness_stats *h
             h->findings_flaky);
     if (!h->defect || h->expected == NULL) {
         fprintf(out, "<td class=\"muted\">%s</td><td class=\"muted\">&mdash;</td></tr>\n",
-                h->defect ? "not in the catalog" : "clean");
+                h->defect ? "no expected class" : "clean");
         return;
     }
     static const char *const verdict[] = {"<span class=\"miss\">not found</span>",

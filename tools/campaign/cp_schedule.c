@@ -629,12 +629,12 @@ static void merge_all(sched *S, int only_pending)
 {
     for (int i = 0; i < S->n && !cp_stopping; i++) {
         cp_hstate *s = &S->hs[i];
-        if (s->h->defect)
+        if (!cp_harness_merges(s->h))
             continue;
         int pending = cp_merge_pending(S->ws, s->h);
         if (only_pending ? !pending : s->used <= 0 && !pending)
             continue;
-        fprintf(stderr, "campaign: %s corpus/%s/merged (set cover of seeds, merged, inputs)\n",
+        fprintf(stderr, "campaign: %s %s/merged (set cover of seeds, merged, inputs)\n",
                 pending ? "resuming the merge into" : "merging into", s->h->corpus);
         s->merge_state = cp_merge(S->ws, s->h, &s->merged_before, &s->merged_after) ? -1 : 1;
     }
@@ -682,13 +682,13 @@ static int setup(sched *S)
                                     .valid = 1};
         }
         free(samples);
-        if (!s->h->defect)
+        if (cp_harness_merges(s->h))
             cp_merge_recover(S->ws, s->h);
     }
     return 0;
 }
 
-/* With --defects: 1 when every defect harness found its catalog class, in this campaign
+/* With --defects: 1 when every defect harness found its expected class, in this campaign
    or an earlier one. */
 static int defects_found(sched *S)
 {
