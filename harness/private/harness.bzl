@@ -300,6 +300,8 @@ def ob_fuzz_harness(
     oss_fuzz_package(
         name = name + "_oss_fuzz",
         harness = ":" + name + "_info",
+        binary = ":" + name + "_bin_raw_",
+        sanitizer = sanitizer,
         tags = internal,
         visibility = visibility,
     )

@@ -55,7 +55,8 @@ def _append(settings, flags):
         return {}
     return {_COPT: copts + flags.copts, _LINKOPT: linkopts + flags.linkopts}
 
-def _instrument_impl(settings, attr):
+def instrument_impl(settings, attr):
+    """The transition's function, for transitions that build on it (oss_fuzz.bzl)."""
     mode, sanitizer = settings[_SETTING], attr.sanitizer
     if sanitizer not in SANITIZERS:
         fail("sanitizer = %r: ob_fuzz_harness knows %s" % (sanitizer, SANITIZERS))
@@ -78,7 +79,7 @@ def _instrument_impl(settings, attr):
     return unchanged
 
 instrument_transition = transition(
-    implementation = _instrument_impl,
+    implementation = instrument_impl,
     inputs = [_SETTING, _COPT, _LINKOPT, _START_END_LIB],
     outputs = [_COPT, _LINKOPT, _START_END_LIB, _STRIP],
 )

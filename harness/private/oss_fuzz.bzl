@@ -2,12 +2,38 @@
 
 For a harness NAME it holds NAME (the libFuzzer binary), NAME_seed_corpus.zip (the
 assembled seeds), NAME.options ([libfuzzer] max_len, timeout, dict) and NAME.dict when
-the harness has one. A consumer's .clusterfuzzlite/build.sh builds it and unpacks it into
-$OUT (README.md, "Scale-out"). The binary is the harness's `_bin`: under the contract,
-pass $CFLAGS with --copt and --//harness:instrumentation=none (see the README).
+the harness has one: what OSS-Fuzz and ClusterFuzzLite expect in $OUT, so a consumer's
+.clusterfuzzlite/build.sh builds it and unpacks it there (README.md, "Scale-out").
+
+Inside OSS-Fuzz's `compile` ($CFLAGS set when Bazel starts: deps.bzl's ouroboros_oss_fuzz
+repository reads it), the binary is built with the contract's $CFLAGS alone; elsewhere with
+the harness's own instrumentation (instrument.bzl). The engine must be libFuzzer
+($LIB_FUZZING_ENGINE = -fsanitize=fuzzer): the kit's entry point is LLVMFuzzerTestOneInput
+with libFuzzer's flags.
 """
 
+load("@ouroboros_oss_fuzz//:flags.bzl", "CFLAGS", "LIB_FUZZING_ENGINE")
 load(":info.bzl", "ObHarnessInfo")
+load(":instrument.bzl", "TRANSITION_ALLOWLIST", "instrument_impl", "instrumented")
+
+_COPT = "//command_line_option:copt"
+_LINKOPT = "//command_line_option:linkopt"
+
+def _contract_impl(settings, attr):
+    if not CFLAGS:
+        return instrument_impl(settings, attr)
+    if LIB_FUZZING_ENGINE and LIB_FUZZING_ENGINE != "-fsanitize=fuzzer":
+        fail("$LIB_FUZZING_ENGINE=%s: ouroboros harnesses run on libFuzzer only" % LIB_FUZZING_ENGINE)
+    flags = [f for f in CFLAGS.split(" ") if f]
+    out = instrument_impl(settings, attr)
+    out.update({_COPT: settings[_COPT] + flags, _LINKOPT: settings[_LINKOPT] + flags})
+    return out
+
+_contract_transition = transition(
+    implementation = _contract_impl,
+    inputs = [str(Label("//harness:instrumentation")), _COPT, _LINKOPT, "//command_line_option:start_end_lib"],
+    outputs = [_COPT, _LINKOPT, "//command_line_option:start_end_lib", "//command_line_option:strip"],
+)
 
 def _options(info):
     lines = ["[libfuzzer]", "max_len = %d" % info.max_len, "timeout = %d" % info.timeout]
@@ -17,21 +43,21 @@ def _options(info):
 
 def _oss_fuzz_impl(ctx):
     info = ctx.attr.harness[ObHarnessInfo]
+    bin = instrumented(ctx.attr.binary)[DefaultInfo].files_to_run.executable
     options = ctx.actions.declare_file(ctx.label.name + "/" + info.name + ".options")
     ctx.actions.write(options, _options(info))
     out = ctx.actions.declare_file(ctx.label.name + ".tar")
-    inputs = [info.bin, options] + info.seeds + ([info.dict] if info.dict else [])
     args = ctx.actions.args()
-    args.add_all([out, info.name, info.bin, options, info.dict.path if info.dict else "-"])
+    args.add_all([out, info.name, bin, options, info.dict.path if info.dict else "-"])
     args.add_all(info.seeds)
     ctx.actions.run_shell(
         outputs = [out],
-        inputs = inputs,
+        inputs = [bin, options] + info.seeds + ([info.dict] if info.dict else []),
         arguments = [args],
         mnemonic = "ObOssFuzz",
         progress_message = "Packing %s for OSS-Fuzz" % info.name,
-        # The archive's members, staged under their contract names; zip -X and tar's
-        # fixed owner and mtime keep the archive the same from one build to the next.
+        # The members are staged under their contract names; zip -X and tar's fixed owner,
+        # order and mtime keep the archive the same from one build to the next.
         command = """set -eu
 out=$1 name=$2 bin=$3 options=$4 dict=$5
 shift 5
@@ -41,14 +67,25 @@ cp -L "$bin" "$stage/$name"
 cp "$options" "$stage/$name.options"
 [ "$dict" = - ] || cp "$dict" "$stage/$name.dict"
 zip -q -X -j "$stage/${name}_seed_corpus.zip" "$@"
+chmod 0644 "$stage"/*
+chmod 0755 "$stage/$name"
 tar --sort=name --owner=0 --group=0 --mtime=@0 -C "$stage" -cf "$out" .
 rm -rf "$stage"
 """,
     )
-    return [DefaultInfo(files = depset([out]))]
+    return [DefaultInfo(files = depset([out]), runfiles = ctx.runfiles(files = [out]))]
+
+def _attrs():
+    attrs = {
+        "harness": attr.label(mandatory = True, providers = [ObHarnessInfo]),
+        "binary": attr.label(mandatory = True, executable = True, cfg = _contract_transition),
+        "sanitizer": attr.string(default = "asan"),
+    }
+    attrs.update(TRANSITION_ALLOWLIST)
+    return attrs
 
 oss_fuzz_package = rule(
     implementation = _oss_fuzz_impl,
     doc = "A harness's binary, seed zip, options and dictionary in OSS-Fuzz's layout, as a tar.",
-    attrs = {"harness": attr.label(mandatory = True, providers = [ObHarnessInfo])},
+    attrs = _attrs(),
 )

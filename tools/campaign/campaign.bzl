@@ -87,7 +87,7 @@ def _info_label(harness):
 def ob_campaign(name, harnesses = [], defects = [], visibility = None, **kwargs):
     """`bazel run :name` fuzzes `harnesses` (and `defects`, with --defects): see the file's doc.
 
-    Each entry names an ob_fuzz_harness as you would its test: ":h", "//pkg:h", "//pkg/h".
+    Each entry names an ob_fuzz_harness as you would its test: ":h", "//pkg:h", "//pkg".
     """
     campaign_manifest(
         name = name + "_manifest",
