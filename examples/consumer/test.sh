@@ -2,8 +2,8 @@
 # The consumer example as CI runs it (the README's test command): its regression tests;
 # libFuzzer alone on the harness, which must find the library's seeded bug (exit 1) within
 # 30 s (inputs in findings/tagset/, ignored by git); then a 20-second campaign that must
-# find it with its class (--defects: exit 0 only then), writing to a temporary folder. --nosandbox_debug quiets Debian's
-# /etc/bazel/bazelrc, which turns sandbox debugging on.
+# find it with its class (--defects: exit 0 only then), writing to a temporary folder.
+# --nosandbox_debug quiets Debian's /etc/bazel/bazelrc, which turns sandbox debugging on.
 set -eu
 cd "$(dirname "$0")"
 bazel=../../bazelw

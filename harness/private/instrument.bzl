@@ -78,10 +78,15 @@ def instrument_impl(settings, attr):
     unchanged[_START_END_LIB] = False
     return unchanged
 
+# What instrument_impl reads and writes, for every transition built on it.
+COPT, LINKOPT = _COPT, _LINKOPT
+TRANSITION_INPUTS = [_SETTING, _COPT, _LINKOPT, _START_END_LIB]
+TRANSITION_OUTPUTS = [_COPT, _LINKOPT, _START_END_LIB, _STRIP]
+
 instrument_transition = transition(
     implementation = instrument_impl,
-    inputs = [_SETTING, _COPT, _LINKOPT, _START_END_LIB],
-    outputs = [_COPT, _LINKOPT, _START_END_LIB, _STRIP],
+    inputs = TRANSITION_INPUTS,
+    outputs = TRANSITION_OUTPUTS,
 )
 
 def _instrumentation_setting_impl(_ctx):
@@ -93,12 +98,12 @@ instrumentation_setting = rule(
     build_setting = config.string(flag = True),
 )
 
-def _single(attr):
-    # A label attribute with a transition reads as a list of one.
-    return attr[0] if type(attr) == "list" else attr
+def instrumented(ctx_attr):
+    """The dependency behind a label attribute with a transition (it reads as a list of one)."""
+    return ctx_attr[0] if type(ctx_attr) == "list" else ctx_attr
 
 def _instrumented_binary_impl(ctx):
-    dep = _single(ctx.attr.binary)
+    dep = instrumented(ctx.attr.binary)
     exe = dep[DefaultInfo].files_to_run.executable
     out = ctx.actions.declare_file(ctx.label.name)
     ctx.actions.symlink(output = out, target_file = exe, is_executable = True)
@@ -126,7 +131,3 @@ instrumented_binary = rule(
     executable = True,
     attrs = _binary_attrs(),
 )
-
-def instrumented(ctx_attr):
-    """The instrumented dependency behind an attribute with instrument_transition."""
-    return _single(ctx_attr)

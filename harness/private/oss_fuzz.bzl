@@ -14,25 +14,32 @@ with libFuzzer's flags.
 
 load("@ouroboros_oss_fuzz//:flags.bzl", "CFLAGS", "LIB_FUZZING_ENGINE")
 load(":info.bzl", "ObHarnessInfo")
-load(":instrument.bzl", "TRANSITION_ALLOWLIST", "instrument_impl", "instrumented")
-
-_COPT = "//command_line_option:copt"
-_LINKOPT = "//command_line_option:linkopt"
+load(
+    ":instrument.bzl",
+    "COPT",
+    "LINKOPT",
+    "TRANSITION_ALLOWLIST",
+    "TRANSITION_INPUTS",
+    "TRANSITION_OUTPUTS",
+    "instrument_impl",
+    "instrumented",
+)
 
 def _contract_impl(settings, attr):
+    out = instrument_impl(settings, attr)
     if not CFLAGS:
-        return instrument_impl(settings, attr)
+        return out
     if LIB_FUZZING_ENGINE and LIB_FUZZING_ENGINE != "-fsanitize=fuzzer":
         fail("$LIB_FUZZING_ENGINE=%s: ouroboros harnesses run on libFuzzer only" % LIB_FUZZING_ENGINE)
+    # The contract's flags instead of the harness's own: the base flags, then $CFLAGS.
     flags = [f for f in CFLAGS.split(" ") if f]
-    out = instrument_impl(settings, attr)
-    out.update({_COPT: settings[_COPT] + flags, _LINKOPT: settings[_LINKOPT] + flags})
+    out.update({COPT: settings[COPT] + flags, LINKOPT: settings[LINKOPT] + flags})
     return out
 
 _contract_transition = transition(
     implementation = _contract_impl,
-    inputs = [str(Label("//harness:instrumentation")), _COPT, _LINKOPT, "//command_line_option:start_end_lib"],
-    outputs = [_COPT, _LINKOPT, "//command_line_option:start_end_lib", "//command_line_option:strip"],
+    inputs = TRANSITION_INPUTS,
+    outputs = TRANSITION_OUTPUTS,
 )
 
 def _options(info):

@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
-extern "C" {
-#include "harness/kit/ob_report.h"
+#include "tests/kit/frames.h"
 
+extern "C" {
 extern const char *const ob_harness_project_files[];
 const char *const ob_harness_project_files[] = {"fuzz/tiny_harness.c", "lib/tiny.c", "lib/tiny.h",
                                                 "external/vendored/src/", NULL};
@@ -19,15 +19,6 @@ const char *const ob_harness_project_files[] = {"fuzz/tiny_harness.c", "lib/tiny
 
 namespace
 {
-
-ob_frame frame(const char *func, const char *file)
-{
-    ob_frame f = {};
-    snprintf(f.func, sizeof f.func, "%s", func);
-    snprintf(f.file, sizeof f.file, "%s", file);
-    f.line = 1;
-    return f;
-}
 
 TEST(ProjectFiles, OnlyTheListedFilesAndFoldersAreProjectCode)
 {
@@ -61,7 +52,7 @@ TEST(ProjectFiles, OnlyTheListedFilesAndFoldersAreProjectCode)
 // frames come first, and the signature must still name the library.
 TEST(ProjectFiles, AUbsanFindingIsSignedWithTheLibrarysFrames)
 {
-    std::vector<ob_frame> frames = {
+    ob_stack s = stack_of({
         frame("backtrace", ""),
         frame("build_report", "/proc/self/cwd/external/ouroboros/harness/kit/ob_sanitizer.c"),
         frame("__sanitizer_report_error_summary",
@@ -71,10 +62,7 @@ TEST(ProjectFiles, AUbsanFindingIsSignedWithTheLibrarysFrames)
         frame("tiny_count", "/proc/self/cwd/lib/tiny.c"),
         frame("op_count", "/proc/self/cwd/fuzz/tiny_harness.c"),
         frame("run_inst", "/proc/self/cwd/external/ouroboros/harness/kit/ob_run.c"),
-    };
-    ob_stack s = {};
-    for (const ob_frame &f : frames)
-        s.frames[s.n++] = f;
+    });
     char sig[512], slug[17];
     ob_signature("undefined-behavior", &s, sig, sizeof sig, slug);
     EXPECT_STREQ(sig, "undefined-behavior: tiny_count < op_count");

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/kit/fixture_ops.h"
+#include "tests/kit/frames.h"
 
 extern "C" {
 #include "harness/kit/ob_report.h"
@@ -226,16 +227,6 @@ Written write_report(const ob_report &r)
         w.json = all.substr(at + tag.size());
     }
     return w;
-}
-
-ob_frame frame(const char *func, const char *file, int line)
-{
-    ob_frame f = {};
-    f.pc = 0x1234;
-    snprintf(f.func, sizeof f.func, "%s", func);
-    snprintf(f.file, sizeof f.file, "%s", file);
-    f.line = line;
-    return f;
 }
 
 struct Report {

@@ -11,29 +11,10 @@
 #include <string>
 #include <vector>
 
-extern "C" {
-#include "harness/kit/ob_report.h"
-}
+#include "tests/kit/frames.h"
 
 namespace
 {
-
-ob_frame frame(const char *func, const char *file = "/proc/self/cwd/targets/lib/lib.c")
-{
-    ob_frame f = {};
-    snprintf(f.func, sizeof f.func, "%s", func);
-    snprintf(f.file, sizeof f.file, "%s", file);
-    f.line = 1;
-    return f;
-}
-
-ob_stack stack_of(const std::vector<ob_frame> &frames)
-{
-    ob_stack s = {};
-    for (const ob_frame &f : frames)
-        s.frames[s.n++] = f;
-    return s;
-}
 
 ob_stack named(const std::vector<const char *> &funcs)
 {
