@@ -1,8 +1,10 @@
 """Corpus folders: seed programs, the merged corpus and crash inputs of a harness.
 
 A corpus folder DIR holds DIR/seeds/*.txt (readable seed programs, checked in),
-DIR/merged/ (the campaign's set-cover merge, checked in) and DIR/crashes/ (known-bad
-inputs kept as regression tests). merged/ and crashes/ may be missing. ob_fuzz_harness
+DIR/merged/ (the campaign's set-cover merge, checked in), DIR/crashes/ (known-bad
+inputs kept as regression tests) and DIR/known.md (known findings set aside: a heading
+`## <slug> <class>: <signature>` and a paragraph for each, README.md "Known findings").
+merged/, crashes/ and known.md may be missing. ob_fuzz_harness
 uses corpus/<name>/ in its own package unless told otherwise.
 """
 
@@ -13,6 +15,7 @@ ObCorpusInfo = provider(
         "external": "bool: the folder is in another repository than the main one",
         "seeds": "list of File: the seed programs (*.txt)",
         "inputs": "list of File: merged corpus and crash inputs, replayed as they are",
+        "known": "File or None: known.md, the known findings set aside",
     },
 )
 
@@ -31,6 +34,7 @@ def _corpus_impl(ctx):
             external = bool(root),
             seeds = ctx.files.seeds,
             inputs = inputs,
+            known = ctx.file.known,
         ),
     ]
 
@@ -42,6 +46,7 @@ corpus_folder = rule(
         "seeds": attr.label_list(allow_files = [".txt"]),
         "merged": attr.label_list(allow_files = True),
         "crashes": attr.label_list(allow_files = True),
+        "known": attr.label(allow_single_file = [".md"]),
     },
 )
 
@@ -58,6 +63,7 @@ def ob_corpus(name, dir = None, visibility = ["//visibility:public"], **kwargs):
         seeds = native.glob([dir + "/seeds/*.txt"]),
         merged = native.glob([dir + "/merged/**"]),
         crashes = native.glob([dir + "/crashes/**"]),
+        known = (native.glob([dir + "/known.md"]) or [None])[0],
         visibility = visibility,
         **kwargs
     )

@@ -75,7 +75,8 @@ def _shell_quote(s):
 def _harness_info_impl(ctx):
     corpus = ctx.attr.corpus[ObCorpusInfo]
     bin, tool = ctx.executable.bin, ctx.executable.tool
-    runfiles = ctx.runfiles(files = [bin, tool] + ctx.files.seeds + ctx.files.dict)
+    known = [corpus.known] if corpus.known else []
+    runfiles = ctx.runfiles(files = [bin, tool] + ctx.files.seeds + ctx.files.dict + known)
     for dep in [ctx.attr.bin, ctx.attr.tool]:
         runfiles = runfiles.merge(dep[DefaultInfo].default_runfiles)
     return [
@@ -89,6 +90,7 @@ def _harness_info_impl(ctx):
             seeds = ctx.files.seeds,
             seed_srcs = corpus.seeds,
             inputs = corpus.inputs,
+            known = corpus.known,
             max_len = ctx.attr.max_len,
             timeout = ctx.attr.fuzz_timeout,
             dict = ctx.file.dict,

@@ -11,6 +11,7 @@ ObHarnessInfo = provider(
         "seeds": "list of File: the assembled seed programs",
         "seed_srcs": "list of File: the text seed programs",
         "inputs": "list of File: the corpus folder's merged and crash inputs",
+        "known": "File or None: the corpus folder's known.md (known findings set aside)",
         "max_len": "int: libFuzzer -max_len",
         "timeout": "int: libFuzzer -timeout, seconds",
         "dict": "File or None: a libFuzzer dictionary",

@@ -234,6 +234,52 @@ TEST_F(Campaign, FindsMinimizesMergesAndReports)
     json_decref(state);
 }
 
+// A finding on its harness's known-findings list is stored and reported, but as known: the
+// campaign's exit code and its new-findings count leave it out.
+TEST_F(Campaign, ListedFindingsAreKnownNotNew)
+{
+    const std::string harness = "objrt_weakref_strong";
+    std::string first = temp_dir("unlisted");
+    EXPECT_EQ(run(first, {"--time", "15", "--harness", harness}, "run"), 1);
+    auto slugs = findings(first);
+    ASSERT_FALSE(slugs.empty()) << slurp(first + "/run.err");
+
+    std::string ws = temp_dir("listed");
+    std::string known = "# Known findings of " + harness + "\n\n";
+    for (const auto &slug : slugs)
+        known += "## " + slug + " listed by the test\n\nWhy it is set aside.\n\n";
+    std::ofstream(ws + "/known.md") << known;
+    // The manifest as campaign.bzl writes it, with the known list in this line's last field.
+    std::istringstream in(slurp(kManifest));
+    std::string manifest, line;
+    while (std::getline(in, line)) {
+        if (line.rfind(harness + "\t", 0) == 0)
+            line = line.substr(0, line.rfind('\t')) + "\t" + ws + "/known.md";
+        manifest += line + "\n";
+    }
+    std::ofstream(ws + "/manifest.tsv") << manifest;
+    int rc =
+        run(ws, {"--time", "15", "--harness", harness, "--manifest", ws + "/manifest.tsv"}, "run");
+    std::string out = slurp(ws + "/run.out"), err = slurp(ws + "/run.err");
+    EXPECT_EQ(rc, 0) << "only listed findings: nothing new\n" << out << err;
+    EXPECT_NE(out.find("0 new in this campaign"), std::string::npos) << out;
+    EXPECT_NE(out.find("LISTED"), std::string::npos) << out;
+    json_t *report = load_json(ws + "/findings/report.json");
+    size_t i;
+    json_t *f;
+    size_t listed = 0, total = json_array_size(json_object_get(report, "findings"));
+    json_array_foreach(json_object_get(report, "findings"), i, f)
+    {
+        if (str(f, "listed") == "listed by the test")
+            listed++;
+        else
+            EXPECT_EQ(slugs.count(str(f, "slug")), 0u) << "a listed slug not marked";
+    }
+    EXPECT_GE(listed, 1u) << out;
+    EXPECT_LE(listed, total);
+    json_decref(report);
+}
+
 TEST_F(Campaign, StopKeepsEverythingAndARerunContinues)
 {
     std::string ws = temp_dir("stop");

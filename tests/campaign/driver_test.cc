@@ -312,12 +312,12 @@ TEST(Manifest, ResolvesPathsCorporaAndExpectedClasses)
     std::string dir = temp_dir("manifest");
     write(dir + "/m.tsv",
           "objrt\tclean\tasan\tcorpus/objrt\th/objrt_bin\th/objrt_tool\th/seeds\t4096\t30\t-"
-          "\tharness/objrt\t-\n"
+          "\tharness/objrt\t-\tcorpus/objrt/known.md\n"
           "objrt_gc_skips_dict\tdefect\tasan\tcorpus/objrt\tb\tt\t-\t100\t5\td.dict\tharness/"
-          "objrt\tleak\n"
+          "objrt\tleak\t-\n"
           "objrt_refcount_nonatomic\tdefect\ttsan\tcorpus/objrt\tb\tt\ts\t4096\t30\t-\tharness/"
-          "objrt\tdata-race\n"
-          "tiny\tclean\tasan\t-\t../ob/b\tt\ts\t4096\t30\t-\t.\tleak\n");
+          "objrt\tdata-race\t-\n"
+          "tiny\tclean\tasan\t-\t../ob/b\tt\ts\t4096\t30\t-\t.\tleak\t-\n");
     cp_harness *hs = nullptr;
     int n = cp_manifest_load((dir + "/m.tsv").c_str(), "/rf", &hs);
     ASSERT_EQ(n, 4);
@@ -327,6 +327,8 @@ TEST(Manifest, ResolvesPathsCorporaAndExpectedClasses)
     EXPECT_FALSE(hs[0].defect);
     EXPECT_TRUE(cp_harness_merges(&hs[0]));
     EXPECT_EQ(hs[0].expected, nullptr);
+    EXPECT_STREQ(hs[0].known, "/rf/corpus/objrt/known.md");
+    EXPECT_STREQ(hs[1].known, "");
     EXPECT_STREQ(hs[1].seeds, "");
     EXPECT_STREQ(hs[1].dict, "/rf/d.dict");
     EXPECT_EQ(hs[1].max_len, 100);
@@ -349,6 +351,34 @@ TEST(Manifest, ResolvesPathsCorporaAndExpectedClasses)
     write(dir + "/bad.tsv", "objrt\tclean\tasan\n");
     EXPECT_EQ(cp_manifest_load((dir + "/bad.tsv").c_str(), "/rf", &hs), -1);
     EXPECT_EQ(cp_manifest_load((dir + "/missing.tsv").c_str(), "/rf", &hs), -1);
+}
+
+TEST(Known, ListsASlugByItsHeadingOnly)
+{
+    std::string dir = temp_dir("known");
+    write(dir + "/known.md", "# Known findings\n\n"
+                             "Mentions 0123456789abcdef in prose, which lists nothing.\n\n"
+                             "## 00112233445566ff leak: parse_item < parse_value\n"
+                             "A paragraph.\n\n"
+                             "##   a0b1c2d3e4f5a6b7   stack-overflow: print_value < print_array\r\n"
+                             "## ffeeddccbbaa99887 a longer slug is another slug\n");
+    std::string known = dir + "/known.md";
+    char why[64];
+    ASSERT_EQ(cp_known_listed(known.c_str(), "00112233445566ff", why, sizeof why), 1);
+    EXPECT_STREQ(why, "leak: parse_item < parse_value");
+    ASSERT_EQ(cp_known_listed(known.c_str(), "a0b1c2d3e4f5a6b7", why, sizeof why), 1);
+    EXPECT_STREQ(why, "stack-overflow: print_value < print_array");
+    EXPECT_EQ(cp_known_listed(known.c_str(), "a0b1c2d3e4f5a6b7", nullptr, 0), 1);
+    EXPECT_EQ(cp_known_listed(known.c_str(), "0123456789abcdef", why, sizeof why), 0);
+    EXPECT_EQ(cp_known_listed(known.c_str(), "ffeeddccbbaa9988", why, sizeof why), 0);
+    EXPECT_EQ(cp_known_listed(known.c_str(), "short", why, sizeof why), 0);
+    EXPECT_EQ(cp_known_listed("", "00112233445566ff", why, sizeof why), 0);
+    EXPECT_EQ(cp_known_listed((dir + "/missing.md").c_str(), "00112233445566ff", why, sizeof why),
+              0);
+    // A heading longer than the buffer is cut, never overrun.
+    char tiny[8];
+    ASSERT_EQ(cp_known_listed(known.c_str(), "00112233445566ff", tiny, sizeof tiny), 1);
+    EXPECT_STREQ(tiny, "leak: p");
 }
 
 TEST(JobCorpus, SetsAsideInputsThatFailWhileLoading)

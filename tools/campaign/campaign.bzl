@@ -8,8 +8,9 @@ and writes findings/ in the workspace it runs from (README.md, "The campaign").
 The manifest (<name>_manifest.tsv) holds one harness a line, tab-separated: name, kind
 (clean or defect), build (asan or tsan), corpus folder (workspace-relative; "-" when it is
 in another repository), the libFuzzer binary, the tool, the seed folder (runfiles paths),
-max_len, timeout, the dictionary ("-" when none), the harness's Bazel package and the class
-a seeded-defect harness must find ("-" when none).
+max_len, timeout, the dictionary ("-" when none), the harness's Bazel package, the class
+a seeded-defect harness must find ("-" when none) and its known findings list (known.md
+in its corpus folder, a runfiles path; "-" when none).
 """
 
 load("//harness/private:info.bzl", "ObHarnessInfo")
@@ -32,6 +33,7 @@ def _line(info, kind, package):
         info.dict.short_path if info.dict else "-",
         package or ".",
         info.expect or "-",
+        info.known.short_path if info.known else "-",
     ])
 
 def _campaign_manifest_impl(ctx):

@@ -44,6 +44,7 @@ typedef struct cp_finding {
     size_t bytes_before, bytes_after;
     cp_frame *frames;
     size_t nframes;
+    char *listed;  /* the heading of its entry in its harness's known.md, or NULL */
     char *program; /* minimized program text; may be NULL */
     char *report;  /* symbolized report text; may be NULL */
 } cp_finding;

@@ -30,6 +30,7 @@ typedef struct cp_harness {
     int max_len, timeout; /* libFuzzer flags */
     const char *expected; /* the class a defect harness must find (in expect), or NULL */
     char expect[64];
+    char known[4096]; /* its known.md (known findings set aside), or "" */
 } cp_harness;
 
 /* 1 when the harness fuzzes into its corpus folder and merges there (clean, with one). */
@@ -37,6 +38,13 @@ int cp_harness_merges(const cp_harness *h);
 
 /* Reads the manifest; paths in it are relative to `runfiles`. Returns the count, or -1. */
 int cp_manifest_load(const char *path, const char *runfiles, cp_harness **out);
+
+/* ---- known findings ---- */
+
+/* 1 when slug is listed in the known-findings file `known` (a line "## <slug> <text>",
+   README.md "Known findings"), with <text> copied to why (may be NULL); 0 when it is not,
+   or when known is "" or unreadable. */
+int cp_known_listed(const char *known, const char *slug, char *why, size_t len);
 
 /* ---- files ---- */
 
@@ -134,7 +142,8 @@ typedef enum cp_verdict {
     CP_TRIAGE_NEW = 0,
     CP_TRIAGE_KNOWN = 1,
     CP_TRIAGE_FLAKY = 2,
-    CP_TRIAGE_FAILED = 3
+    CP_TRIAGE_FAILED = 3,
+    CP_TRIAGE_LISTED = 4 /* new in findings/, but on the harness's known-findings list */
 } cp_verdict;
 
 typedef struct cp_triage_result {

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { FIELDS = 12 };
+enum { FIELDS = 13 };
 
 int cp_harness_merges(const cp_harness *h)
 {
@@ -28,12 +28,15 @@ static int copy_field(char *dst, size_t len, const char *src)
     return 0;
 }
 
+/* A runfiles path, or an absolute one as it is (a manifest written by hand). */
 static int resolve(char *dst, size_t len, const char *runfiles, const char *rel)
 {
     if (strcmp(rel, "-") == 0) {
         *dst = 0;
         return 0;
     }
+    if (rel[0] == '/')
+        return cp_path(dst, len, "%s", rel);
     return cp_path(dst, len, "%s/%s", runfiles, rel);
 }
 
@@ -58,7 +61,8 @@ static int parse_line(char *line, const char *runfiles, cp_harness *h)
         resolve(h->bin, sizeof h->bin, runfiles, f[4]) ||
         resolve(h->tool, sizeof h->tool, runfiles, f[5]) ||
         resolve(h->seeds, sizeof h->seeds, runfiles, f[6]) ||
-        resolve(h->dict, sizeof h->dict, runfiles, f[9]) || h->max_len <= 0 || h->timeout <= 0)
+        resolve(h->dict, sizeof h->dict, runfiles, f[9]) ||
+        resolve(h->known, sizeof h->known, runfiles, f[12]) || h->max_len <= 0 || h->timeout <= 0)
         return -1;
     return 0;
 }

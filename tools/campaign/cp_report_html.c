@@ -399,8 +399,8 @@ static void finding_index(FILE *out, const cp_result *r)
         html_text(out, f->slug);
         fputs("</code></a></td><td>", out);
         html_text(out, f->harness);
-        fprintf(out, "</td><td class=\"n\">%u</td><td>%s</td><td>", f->count,
-                f->flaky ? "flaky" : "reproduced");
+        fprintf(out, "</td><td class=\"n\">%u</td><td>%s%s</td><td>", f->count,
+                f->flaky ? "flaky" : "reproduced", f->listed ? ", known (listed)" : "");
         html_text(out, f->message);
         fputs("</td></tr>\n", out);
     }
@@ -420,6 +420,8 @@ static void finding_facts(FILE *out, const cp_finding *f)
     kv_text(out, "harness", f->harness);
     kv_text(out, "signature", f->signature);
     kv_text(out, "message", f->message);
+    if (f->listed)
+        kv_text(out, "known", f->listed);
     fprintf(out, "<tr><th>status</th><td>%sreproduced %u of %u replays</td></tr>\n",
             f->flaky ? "<span class=\"miss\">flaky</span>: " : "", f->reproduced, f->attempts);
     fprintf(out, "<tr><th>count</th><td>%u</td></tr>\n<tr><th>first seen</th><td>", f->count);

@@ -172,6 +172,7 @@ static json_t *frame_json(const cp_frame *f)
 static int finding_counts(json_t *o, const cp_finding *f)
 {
     int rc = cp_json_set(o, "flaky", json_boolean(f->flaky));
+    rc |= cp_json_set(o, "listed", f->listed ? json_string(f->listed) : json_null());
     rc |= cp_json_set(o, "reproduced", json_integer(f->reproduced));
     rc |= cp_json_set(o, "attempts", json_integer(f->attempts));
     rc |= time_pair(o, "first_seen", "first_seen_utc", f->first_seen);

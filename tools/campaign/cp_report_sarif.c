@@ -401,6 +401,7 @@ static json_t *result_props(const cp_finding *f)
     rc |= cp_json_set(o, "signature", cp_json_text(f->signature));
     rc |= cp_json_set(o, "count", json_integer(f->count));
     rc |= cp_json_set(o, "flaky", json_boolean(f->flaky));
+    rc |= cp_json_set(o, "listed", f->listed ? json_string(f->listed) : json_null());
     rc |= cp_json_set(o, "reproduced", json_integer(f->reproduced));
     rc |= cp_json_set(o, "attempts", json_integer(f->attempts));
     rc |= cp_json_set(o, "firstSeen", json_integer(f->first_seen));
@@ -422,7 +423,8 @@ static json_t *result_json(const cp_finding *f, const rule_set *rules)
     json_t *o = json_object(), *fp = json_object();
     int rc = cp_json_set(o, "ruleId", cp_json_text(class_of(f)));
     rc |= cp_json_set(o, "ruleIndex", json_integer((json_int_t)rule_index(rules, class_of(f))));
-    rc |= cp_json_set(o, "level", json_string(f->flaky ? "warning" : "error"));
+    /* A known finding is set aside while its fix is pending: a note, not an error. */
+    rc |= cp_json_set(o, "level", json_string(f->listed ? "note" : f->flaky ? "warning" : "error"));
     rc |= cp_json_set(o, "message", text_msg(text));
     free(text);
     char *path = NULL;

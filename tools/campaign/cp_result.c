@@ -9,12 +9,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Known findings are marked from the lists as they are now, whenever a campaign stored
+   them: a team lists a finding after it has been found. */
+static void mark_listed(cp_finding *f, const cp_hstate *hs, int n)
+{
+    char why[512];
+    for (int i = 0; i < n; i++)
+        if (f->harness && strcmp(hs[i].h->name, f->harness) == 0 &&
+            cp_known_listed(hs[i].h->known, f->slug, why, sizeof why))
+            f->listed = strdup(why);
+}
+
 int cp_result_build(cp_result *r, const char *findings, const cp_hstate *hs, int n)
 {
     memset(r, 0, sizeof *r);
     r->ended = cp_now();
     if (cp_store_load(findings, &r->findings, &r->nfindings))
         return -1;
+    for (size_t k = 0; k < r->nfindings; k++)
+        mark_listed(&r->findings[k], hs, n);
     r->harnesses = calloc((size_t)n, sizeof *r->harnesses);
     if (!r->harnesses)
         return -1;

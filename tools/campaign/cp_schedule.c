@@ -450,6 +450,11 @@ static void finish_triage(sched *S, job *j, int code)
     case CP_TRIAGE_KNOWN:
         s->found_known++;
         break;
+    case CP_TRIAGE_LISTED:
+        s->found_known++;
+        cp_view_event(S->view, "KNOWN %s in %s, on its known-findings list -> findings/%s/", klass,
+                      s->h->name, slug);
+        break;
     case CP_TRIAGE_FLAKY:
         s->found_flaky++;
         cp_view_event(S->view, "FLAKY %s in %s: did not reproduce in %u replays -> findings/%s/",

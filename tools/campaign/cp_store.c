@@ -244,6 +244,7 @@ void cp_findings_free(cp_finding *f, size_t n)
         free(f[i].package);
         free(f[i].program);
         free(f[i].report);
+        free(f[i].listed);
         frames_free(&f[i]);
     }
     free(f);

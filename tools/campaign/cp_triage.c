@@ -195,6 +195,12 @@ static int store(const triage *t, cp_finding *f)
     return rc;
 }
 
+/* CP_TRIAGE_LISTED for a stored finding the harness's known.md lists, else verdict. */
+static int listed_or(const triage *t, const char *slug, int verdict)
+{
+    return cp_known_listed(t->h->known, slug, NULL, 0) ? CP_TRIAGE_LISTED : verdict;
+}
+
 /* Stores an input no replay reproduced, under the fuzzer's slug (or one made from its name,
    written to slug). */
 static int flaky(triage *t, const cp_job_log *job, const char *artifact, cp_finding *f,
@@ -233,7 +239,9 @@ static int flaky(triage *t, const cp_job_log *job, const char *artifact, cp_find
     }
     int rc = store(t, f);
     f->slug = NULL;
-    return rc < 0 ? CP_TRIAGE_FAILED : rc == 1 ? CP_TRIAGE_FLAKY : CP_TRIAGE_KNOWN;
+    return rc < 0    ? CP_TRIAGE_FAILED
+           : rc == 1 ? listed_or(t, slug, CP_TRIAGE_FLAKY)
+                     : CP_TRIAGE_KNOWN;
 }
 
 static int fresh(triage *t, const char *slug, cp_finding *f)
@@ -249,7 +257,9 @@ static int fresh(triage *t, const char *slug, cp_finding *f)
             rc = store(t, f);
     }
     f->slug = NULL;
-    return rc < 0 ? CP_TRIAGE_FAILED : rc == 1 ? CP_TRIAGE_NEW : CP_TRIAGE_KNOWN;
+    return rc < 0    ? CP_TRIAGE_FAILED
+           : rc == 1 ? listed_or(t, slug, CP_TRIAGE_NEW)
+                     : CP_TRIAGE_KNOWN;
 }
 
 /* Frees what triage allocated in f; slug, harness and package are borrowed. */

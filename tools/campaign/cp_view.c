@@ -155,15 +155,18 @@ void cp_view_summary(FILE *out, const cp_hstate *hs, int n, const cp_result *r, 
                 note);
     }
     char buf[64];
-    unsigned fresh = 0;
-    for (size_t k = 0; k < r->nfindings; k++)
-        fresh += r->findings[k].first_seen >= started;
-    fprintf(out, "\nfindings: %zu in findings/, %u new in this campaign\n", r->nfindings, fresh);
+    unsigned fresh = 0, listed = 0;
+    for (size_t k = 0; k < r->nfindings; k++) {
+        fresh += r->findings[k].first_seen >= started && !r->findings[k].listed;
+        listed += r->findings[k].listed != NULL;
+    }
+    fprintf(out, "\nfindings: %zu in findings/, %u new in this campaign, %u on known lists\n",
+            r->nfindings, fresh, listed);
     for (size_t k = 0; k < r->nfindings; k++) {
         const cp_finding *f = &r->findings[k];
-        fprintf(out, "  %s %-20s %s  %-26s %u -> %u ops  seen %u time(s), last %s%s\n",
-                f->first_seen >= started ? "NEW  " : "known", f->klass, f->slug, f->harness,
-                f->ops_before, f->ops_after, f->count, when(f->last_seen, buf, sizeof buf),
-                f->flaky ? "  FLAKY" : "");
+        const char *age = f->listed ? "LISTED" : f->first_seen >= started ? "NEW   " : "known ";
+        fprintf(out, "  %s %-20s %s  %-26s %u -> %u ops  seen %u time(s), last %s%s\n", age,
+                f->klass, f->slug, f->harness, f->ops_before, f->ops_after, f->count,
+                when(f->last_seen, buf, sizeof buf), f->flaky ? "  FLAKY" : "");
     }
 }
