@@ -34,12 +34,13 @@ static const flag flags[] = {
     FLAG(hang_seconds, FLAG_SECONDS, 0.01, 86400),
     FLAG(fiber_stack, FLAG_UINT, 0, 1048576),
     FLAG(thread_stack, FLAG_UINT, 0, 1048576),
+    FLAG(features, FLAG_BOOL, 0, 1),
 };
 #undef FLAG
 
 void ob_detectors_default(ob_detectors *d)
 {
-    *d = (ob_detectors){1, 1, 1, 1, 1, 1, 2, 3, 1, 50, 5.0, 0, 0};
+    *d = (ob_detectors){1, 1, 1, 1, 1, 1, 2, 3, 1, 50, 5.0, 0, 0, 1};
 }
 
 static void set(ob_detectors *d, const flag *f, double v)

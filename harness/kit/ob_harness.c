@@ -7,6 +7,7 @@
 ** Sanitizer findings (heap-use-after-free, data races, UB, stack overflows) end the
 ** process from inside the sanitizer: ob_sanitizer.c prints their finding block.
 */
+#include "ob_features.h"
 #include "ob_graph.h"
 #include "ob_kit.h"
 #include "ob_report.h"
@@ -40,7 +41,7 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 static ob_program program;
 static ob_report rep;
 static ob_gauge_value gauge_values[MAX_GAUGES];
-static int64_t gauges_before[MAX_GAUGES];
+static int64_t gauges_before[MAX_GAUGES], gauges_after[MAX_GAUGES];
 static const ob_stack no_stack;
 
 static const ob_target *T(void)
@@ -399,6 +400,20 @@ static int judge_growth(ob_finding *f)
     return 0;
 }
 
+/* Before the judges: their reruns (budget, growth) must not stand for this input. */
+static void note_features(const ob_outcome *o, uint64_t heap_before)
+{
+    if (!H.det.features)
+        return;
+    size_t deepest = 0;
+    for (unsigned t = 0; t < program.nthreads; t++)
+        if (o->stack_used[t] > deepest)
+            deepest = o->stack_used[t];
+    read_gauges(gauges_after);
+    ob_features_note(deepest, (int64_t)ob_heap_bytes() - (int64_t)heap_before, gauges_before,
+                     gauges_after, ngauges());
+}
+
 static void judge(ob_status st, const ob_outcome *o, uint64_t heap_before, ob_finding *f)
 {
     if (judge_deadlock(st, o, f) || judge_invariant(o, f) || judge_stack(o, f))
@@ -427,6 +442,7 @@ ob_status ob_harness_run(const uint8_t *data, size_t size, ob_finding *f)
     ob_outcome o;
     st = run_watched(H.runner, &o);
     if (st == OB_OK || st == OB_EDEADLOCK) {
+        note_features(&o, heap_before);
         judge(st, &o, heap_before, f);
         st = OB_OK;
     }

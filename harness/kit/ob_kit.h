@@ -227,7 +227,9 @@ typedef struct ob_outcome {
     const char *positions[OB_PROGRAM_THREADS]; /* OB_EDEADLOCK: where each thread waits */
     int blocked[OB_PROGRAM_THREADS];
     const char *check; /* the target's check message, or NULL */
-    /* Fibers: each logical thread's deepest stack use, out of stack_size bytes. */
+    /* Each logical thread's deepest stack use in bytes: measured exactly on fibers, out of
+       stack_size bytes; on the pool, down to the lowest instrumented frame (0 without
+       coverage instrumentation), and stack_size is 0 (no budget is judged there). */
     size_t stack_used[OB_PROGRAM_THREADS];
     size_t stack_size;
 } ob_outcome;
@@ -254,6 +256,10 @@ ob_status ob_options_from_env(ob_options *opt);
 **   stack_budget=P (50: percent of a logical thread's stack)   hang_seconds=S (5)
 **   fiber_stack=KiB thread_stack=KiB (0: 64 and 256)   the logical threads' stacks; the
 **                  OB_FIBER_STACK and OB_THREAD_STACK variables (bytes) override them
+**   features=0|1 (1)  tell libFuzzer, as extra coverage, how deep the input's deepest
+**                  logical thread went, how many heap bytes it left behind and how far
+**                  each gauge rose (log scale, 16 steps an octave): inputs that go deeper
+**                  or grow global state further join the corpus (ob_features.h)
 ** A harness built by ob_fuzz_harness gets its macro attributes (detect, fiber_stack,
 ** thread_stack) compiled in as ob_harness_settings, applied after the target's string. */
 typedef struct ob_detectors {
@@ -262,6 +268,7 @@ typedef struct ob_detectors {
     unsigned stack_budget;
     double hang_seconds;
     unsigned fiber_stack, thread_stack; /* KiB; 0: the executor's default */
+    int features; /* depth, heap left behind and gauge rises as libFuzzer features */
 } ob_detectors;
 
 void ob_detectors_default(ob_detectors *d);

@@ -18,6 +18,15 @@
 /* From the LSan runtime when one is linked (ASan, LSan builds); absent otherwise. */
 void __lsan_ignore_object(const void *p) __attribute__((weak));
 
+#if defined(__has_feature)
+#if __has_feature(coverage_sanitizer)
+/* The lowest instrumented frame this thread reached (stack-depth coverage, which
+   -fsanitize=fuzzer-no-link turns on): how deep a pool thread went. */
+extern __thread uintptr_t __sancov_lowest_stack __attribute__((weak, tls_model("initial-exec")));
+#define OB_SANCOV 1
+#endif
+#endif
+
 /* The input in flight: one per process, so a watchdog can read it without a lifetime
    question. run_at[t] is the operation thread t runs (index), or one of these: */
 enum { AT_START = -1, AT_DONE = -2 };
@@ -35,6 +44,7 @@ typedef struct run_ctx {
     void *state;
     _Atomic(void *) slots[OB_MAX_SLOTS];
     atomic_uint executed, skipped, failed;
+    size_t pool_used[OB_PROGRAM_THREADS]; /* each written by its own pool thread */
 } run_ctx;
 
 ob_status ob_runner_new(const ob_options *opt, ob_runner **out)
@@ -127,11 +137,32 @@ static void release_body(void *arg, unsigned thread)
     release_handles(arg);
 }
 
-static int run_pool(ob_runner *r, run_ctx *c)
+/* A pool thread's logical thread, measured from this frame down to the lowest
+   instrumented frame it reached (nothing is measured without coverage instrumentation). */
+static void pool_body(void *arg, unsigned thread)
+{
+#if defined(OB_SANCOV)
+    run_ctx *c = arg;
+    uintptr_t top = (uintptr_t)__builtin_frame_address(0);
+    if (&__sancov_lowest_stack)
+        __sancov_lowest_stack = top;
+    thread_body(arg, thread);
+    uintptr_t low = &__sancov_lowest_stack ? __sancov_lowest_stack : top;
+    c->pool_used[thread] = low < top ? top - low : 0;
+#else
+    thread_body(arg, thread);
+#endif
+}
+
+static int run_pool(ob_runner *r, run_ctx *c, ob_outcome *out)
 {
     if (!r->pool && ob_pool_new(r->opt.thread_stack, &r->pool) != OB_EXEC_OK)
         return OB_EXEC_NOMEM;
-    int rc = ob_pool_run(r->pool, c->p->nthreads, thread_body, c);
+    int rc = ob_pool_run(r->pool, c->p->nthreads, pool_body, c);
+    /* The pool's threads joined: their writes are visible. No stack_size: the budget is
+       judged on fibers only, whose stacks the kit maps and measures exactly. */
+    for (uint32_t i = 0; i < c->p->nthreads; i++)
+        out->stack_used[i] = c->pool_used[i];
     return rc == OB_EXEC_OK ? ob_pool_run(r->pool, 1, release_body, c) : rc;
 }
 
@@ -168,7 +199,7 @@ static int run_fibers(ob_runner *r, run_ctx *c, ob_outcome *out)
 /* The program's threads, then the release of its handles, on the chosen executor. */
 static int run_threads(ob_runner *r, run_ctx *c, ob_outcome *out)
 {
-    return r->opt.executor == OB_EXEC_POOL ? run_pool(r, c) : run_fibers(r, c, out);
+    return r->opt.executor == OB_EXEC_POOL ? run_pool(r, c, out) : run_fibers(r, c, out);
 }
 
 ob_status ob_run(ob_runner *r, const ob_program *p, ob_outcome *out)

@@ -9,6 +9,8 @@
 
 extern "C" {
 #include <ouroboros/ob_kit.h>
+
+#include "harness/kit/ob_features.h"
 }
 
 namespace
@@ -185,6 +187,73 @@ TEST(StackDeathTest, UnboundedRecursionIsStackOverflow)
 TEST(Stack, ShallowRecursionIsClean)
 {
     EXPECT_EQ(klass(run("threads 1\nt0 nest 20\n")), "none");
+}
+
+// Depth, heap left behind and gauge rises reach libFuzzer as steps of a log scale: a
+// deeper recursion, a larger block kept and a table that gained an entry each set a step.
+TEST(Features, DeeperRecursionSetsAHigherDepthStep)
+{
+    EXPECT_EQ(klass(run("threads 1\nt0 nest 5\n")), "none");
+    int shallow = ob_features_last_step(0);
+    // Deep enough to pass the kit's own deepest frames (a few KiB under ASan).
+    EXPECT_EQ(klass(run("threads 1\nt0 nest 300\n")), "none");
+    int deep = ob_features_last_step(0);
+    EXPECT_GT(shallow, 0);
+    EXPECT_GT(deep, shallow);
+    // One logical thread deep and one shallow: the deepest counts.
+    EXPECT_EQ(klass(run("threads 2\nt0 nest 5\nt1 nest 300\n")), "none");
+    EXPECT_EQ(ob_features_last_step(0), deep);
+}
+
+// Pool threads are measured too: down to the lowest instrumented frame they reached.
+TEST(Features, PoolThreadsReportHowDeepTheyWent)
+{
+    ob_options opt = {};
+    opt.executor = OB_EXEC_POOL;
+    ob_runner *r = nullptr;
+    ASSERT_EQ(ob_runner_new(&opt, &r), OB_OK);
+    size_t used[2];
+    int i = 0;
+    for (int depth : {5, 300}) {
+        ob_program p;
+        ASSERT_EQ(
+            ob_program_assemble(&ob_harness_target, nest_program(depth).c_str(), &p, nullptr, 0),
+            OB_OK);
+        ob_outcome o;
+        EXPECT_EQ(ob_run(r, &p, &o), OB_OK);
+        ob_program_clear(&p);
+        EXPECT_EQ(o.stack_size, 0u) << "no budget is judged on the pool";
+        used[i++] = o.stack_used[0];
+    }
+    ob_runner_free(r);
+    EXPECT_GT(used[0], 0u);
+    EXPECT_GT(used[1], used[0] + 300 * 16) << "300 levels of at least 16 bytes each";
+}
+
+TEST(Features, StateLeftBehindAndGaugeRisesSetSteps)
+{
+    // The intern table keeps its entry: heap left behind and a gauge that rose (the
+    // growth detector's own reruns come later and do not count for this input).
+    run("threads 1\nt0 intern \"features-a\"\nt0 intern \"features-b\"\n");
+    EXPECT_GT(ob_features_last_step(1), 0) << "the entries stay on the heap";
+    EXPECT_GT(ob_features_last_step(2 + 1), 0) << "the interned gauge rose by two";
+    EXPECT_EQ(ob_features_last_step(2 + 0), -1) << "live_nodes did not move";
+    EXPECT_EQ(klass(run("threads 1\nt0 kept.alloc 64\n")), "none");
+    EXPECT_EQ(ob_features_last_step(1), -1) << "freed before the input ended";
+    EXPECT_EQ(ob_features_last_step(2 + 1), -1);
+}
+
+TEST(Features, TheScaleHasSixteenStepsAnOctave)
+{
+    EXPECT_EQ(ob_feature_step(0), 0u);
+    EXPECT_EQ(ob_feature_step(1), 0u);
+    unsigned prev = 0;
+    for (uint64_t v = 2; v < (1u << 20); v += v / 64 + 1) {
+        EXPECT_GE(ob_feature_step(v), prev) << v;
+        prev = ob_feature_step(v);
+    }
+    EXPECT_EQ(ob_feature_step(1024 * 2) - ob_feature_step(1024), 16u);
+    EXPECT_EQ(ob_feature_step(~0ull), 511u);
 }
 
 TEST(HangDeathTest, AnEndlessLoopIsReportedWithWhereEachThreadIs)
