@@ -1,4 +1,5 @@
 #include "ob_bytes.h"
+#include "ob_kit.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -105,4 +106,29 @@ void ob_writer_bytes(ob_writer *w, size_t max, const uint8_t *p, size_t n)
         memcpy(w->data + w->size, p, n);
         w->size += n;
     }
+}
+
+enum { COUNT_LONG = 0xc0, COUNT_MAX = OB_MAX_REPEAT };
+_Static_assert(COUNT_MAX == ((0xff - COUNT_LONG) << 16 | 0xffff), "three count bytes at most");
+
+uint32_t ob_reader_count(ob_reader *r)
+{
+    uint32_t b = ob_reader_u8(r);
+    if (b < COUNT_LONG)
+        return b;
+    uint32_t hi = ob_reader_u8(r);
+    return (b - COUNT_LONG) << 16 | hi << 8 | ob_reader_u8(r);
+}
+
+void ob_writer_count(ob_writer *w, uint32_t count)
+{
+    if (count > COUNT_MAX)
+        count = COUNT_MAX;
+    if (count < COUNT_LONG) {
+        ob_writer_u8(w, (uint8_t)count);
+        return;
+    }
+    ob_writer_u8(w, (uint8_t)(COUNT_LONG + (count >> 16)));
+    ob_writer_u8(w, (uint8_t)(count >> 8));
+    ob_writer_u8(w, (uint8_t)count);
 }

@@ -28,6 +28,10 @@ uint8_t ob_reader_u8(ob_reader *r);
 uint32_t ob_reader_range(ob_reader *r, uint32_t lo, uint32_t hi);
 /* Up to max bytes, the count read first; *out borrows the input. Returns the count. */
 size_t ob_reader_bytes(ob_reader *r, size_t max, const uint8_t **out);
+/* A repeat count, 0..OB_MAX_REPEAT: one byte below 0xc0 (the count itself), otherwise that
+   byte's low six bits and two more bytes, so that small counts stay one mutation apart
+   and large ones are three bytes. */
+uint32_t ob_reader_count(ob_reader *r);
 
 typedef struct ob_writer {
     uint8_t *data; /* owned; free with ob_writer_free */
@@ -43,5 +47,7 @@ void ob_writer_u8(ob_writer *w, uint8_t v);
 void ob_writer_range(ob_writer *w, uint32_t lo, uint32_t hi, uint32_t v);
 /* Inverse of ob_reader_bytes with the same max; n must be <= max. */
 void ob_writer_bytes(ob_writer *w, size_t max, const uint8_t *p, size_t n);
+/* The inverse of ob_reader_count (counts above OB_MAX_REPEAT are written as it). */
+void ob_writer_count(ob_writer *w, uint32_t count);
 
 #endif

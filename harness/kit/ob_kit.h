@@ -32,7 +32,8 @@ enum {
     OB_MAX_SLOTS = 64,      /* handles h0..h63 */
     OB_MAX_INSTS = 256,     /* operations per program, all threads together */
     OB_MAX_SCHEDULE = 32,   /* schedule bytes per program */
-    OB_MAX_BYTES_ARG = 255, /* longest byte-string argument */
+    OB_MAX_BYTES_ARG = 255, /* longest literal piece of a byte-string argument */
+    OB_MAX_PIECES = 3,      /* pieces of a byte-string argument, each repeated (below) */
     OB_PROGRAM_THREADS = 8, /* logical threads per program, at most */
     OB_FAIL_NTH_MAX = 28,   /* "fail the Nth allocation" goes up to this N */
 };
@@ -55,10 +56,21 @@ typedef enum ob_arg_kind {
     OB_ARG_ENUM    /* one of choices[0..nchoices) */
 } ob_arg_kind;
 
+/* Byte strings are written as up to OB_MAX_PIECES pieces, each a literal of at most
+   OB_MAX_BYTES_ARG bytes repeated some number of times: "["*5000+"1"+"]"*5000 in the text
+   form, a few bytes in a fuzz input. The operation sees the pieces expanded, at most the
+   spec's max_len bytes in all (decoding lowers repeat counts to fit, and to keep a
+   program's expansions under OB_MAX_EXPANDED_PROGRAM bytes). */
+enum {
+    OB_MAX_EXPANDED_ARG = 1 << 20,        /* the largest max_len of a byte-string argument */
+    OB_MAX_EXPANDED_PROGRAM = 4 << 20,    /* all of a program's byte strings, expanded */
+    OB_MAX_REPEAT = (0x3f << 16) | 0xffff /* the largest repeat count of a piece */
+};
+
 typedef struct ob_arg_spec {
     ob_arg_kind kind;
     int32_t lo, hi;             /* OB_ARG_INT */
-    uint32_t max_len;           /* OB_ARG_BYTES, <= OB_MAX_BYTES_ARG */
+    uint32_t max_len;           /* OB_ARG_BYTES: expanded, <= OB_MAX_EXPANDED_ARG */
     const char *const *choices; /* OB_ARG_ENUM: names without spaces */
     uint32_t nchoices;
 } ob_arg_spec;
@@ -81,10 +93,21 @@ typedef struct ob_arg_spec {
         OB_ARG_ENUM, 0, 0, 0, (names), sizeof(names) / sizeof((names)[0])                          \
     }
 
+/* One piece of a byte string: a literal and how many times it repeats. */
+typedef struct ob_piece {
+    const uint8_t *bytes; /* borrowed from the program */
+    uint32_t len;         /* <= OB_MAX_BYTES_ARG */
+    uint32_t count;       /* <= OB_MAX_REPEAT */
+} ob_piece;
+
 typedef struct ob_value {
     int64_t i;            /* INT value, ENUM index, HANDLE slot */
-    const uint8_t *bytes; /* BYTES: borrowed from the program */
+    const uint8_t *bytes; /* BYTES: the pieces expanded, borrowed from the program */
     size_t len;
+    /* BYTES: how the string is written. A value with npieces 0 is written as one piece
+       of its first OB_MAX_BYTES_ARG bytes. */
+    ob_piece pieces[OB_MAX_PIECES];
+    uint32_t npieces;
 } ob_value;
 
 /* What an operation receives. */
@@ -176,7 +199,8 @@ typedef struct ob_program {
     uint32_t ninsts;
     uint32_t nslots;
     ob_inst insts[OB_MAX_INSTS];
-    uint8_t *arena; /* owned copies of byte arguments */
+    uint8_t *arena;   /* owned copies of byte arguments' literal pieces */
+    void *expansions; /* owned: byte arguments whose pieces repeat, expanded */
 } ob_program;
 
 /* Decodes data into *p (which the caller owns; ob_program_clear releases it). Total:

@@ -11,6 +11,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "ob_minimize.h"
+#include "ob_pieces.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -313,23 +314,89 @@ static int shorten_schedule(judge *j, ob_program *p)
     return shrank > 0;
 }
 
-/* Simpler values for one argument, most drastic first; returns how many. */
+/* ---- byte strings: pieces, their repeat counts and their literals ---- */
+
+/* Tries piece i of argument a of operation k as pc; keeps it if the bug stays. The
+   candidate's expanded bytes are stale: only its encoding, from the pieces, is judged. */
+static int try_piece(judge *j, ob_program *p, uint32_t k, uint32_t a, uint32_t i, ob_piece pc)
+{
+    cand = *p;
+    ob_value *v = &cand.insts[k].args[a];
+    ob_pieces_of(&p->insts[k].args[a], v->pieces);
+    if (!v->npieces)
+        v->npieces = 1;
+    v->pieces[i] = pc;
+    if (!same_bug(j, &cand))
+        return 0;
+    *p = cand;
+    return 1;
+}
+
+/* The fewest repeats that keep the bug, by bisection: a few replays, whatever the count. */
+static int shrink_count(judge *j, ob_program *p, uint32_t k, uint32_t a, uint32_t i)
+{
+    ob_piece pc = p->insts[k].args[a].pieces[i];
+    uint32_t lo = 0, hi = pc.count;
+    int shrank = 0;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (try_piece(j, p, k, a, i, (ob_piece){pc.bytes, pc.len, mid})) {
+            hi = mid;
+            shrank = 1;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    return shrank;
+}
+
+/* The literal cut to a halves, then trimmed a byte at a time from either end. */
+static int shrink_literal(judge *j, ob_program *p, uint32_t k, uint32_t a, uint32_t i)
+{
+    int shrank = 0, progress = 1;
+    while (progress) {
+        ob_piece pc = p->insts[k].args[a].pieces[i];
+        uint32_t h = pc.len / 2;
+        progress =
+            pc.len > 0 &&
+            (try_piece(j, p, k, a, i, (ob_piece){pc.bytes, 0, 1}) ||
+             (h && try_piece(j, p, k, a, i, (ob_piece){pc.bytes, h, pc.count})) ||
+             (h && try_piece(j, p, k, a, i, (ob_piece){pc.bytes + h, pc.len - h, pc.count})) ||
+             (pc.len > 1 &&
+              try_piece(j, p, k, a, i, (ob_piece){pc.bytes + 1, pc.len - 1, pc.count})) ||
+             (pc.len > 1 && try_piece(j, p, k, a, i, (ob_piece){pc.bytes, pc.len - 1, pc.count})));
+        shrank |= progress;
+    }
+    return shrank;
+}
+
+static int shrink_bytes(judge *j, ob_program *p, uint32_t k, uint32_t a)
+{
+    ob_value *v = &p->insts[k].args[a];
+    if (!v->npieces)
+        return 0;
+    int shrank = 0;
+    for (uint32_t i = 0; i < v->npieces && !j->broken; i++) {
+        if (v->pieces[i].len && v->pieces[i].count > 1)
+            shrank |= shrink_count(j, p, k, a, i);
+        if (v->pieces[i].len && v->pieces[i].count)
+            shrank |= shrink_literal(j, p, k, a, i);
+    }
+    return shrank;
+}
+
+/* Simpler values for an integer or an enum, most drastic first; returns how many. */
 static unsigned simpler(const ob_arg_spec *s, const ob_value *v, ob_value *out)
 {
     unsigned n = 0;
-    if (s->kind == OB_ARG_BYTES) {
-        if (v->len > 0)
-            out[n++] = (ob_value){0, v->bytes, 0};
-        if (v->len > 1)
-            out[n++] = (ob_value){0, v->bytes, v->len / 2};
-    } else if (s->kind == OB_ARG_INT) {
+    if (s->kind == OB_ARG_INT) {
         int64_t zero = s->lo > 0 ? s->lo : s->hi < 0 ? s->hi : 0;
         if (v->i != zero)
-            out[n++] = (ob_value){zero, NULL, 0};
+            out[n++] = (ob_value){.i = zero};
         if (v->i / 2 != v->i && v->i / 2 != zero && v->i / 2 >= s->lo && v->i / 2 <= s->hi)
-            out[n++] = (ob_value){v->i / 2, NULL, 0};
+            out[n++] = (ob_value){.i = v->i / 2};
     } else if (s->kind == OB_ARG_ENUM && v->i != 0) {
-        out[n++] = (ob_value){0, NULL, 0};
+        out[n++] = (ob_value){.i = 0};
     }
     return n;
 }
@@ -345,6 +412,10 @@ static int shrink_inst(judge *j, ob_program *p, uint32_t k)
     }
     const ob_op *op = &p->target->ops[p->insts[k].op];
     for (uint32_t i = 0; i < op->nargs; i++) {
+        if (op->args[i].kind == OB_ARG_BYTES) {
+            shrank |= shrink_bytes(j, p, k, i);
+            continue;
+        }
         ob_value opts[2];
         unsigned n = simpler(&op->args[i], &p->insts[k].args[i], opts);
         for (unsigned o = 0; o < n; o++) {
@@ -370,6 +441,22 @@ static size_t encoded_size(const ob_program *p)
     return n;
 }
 
+/* Shrunk byte strings kept their old expansions (only pieces were judged): decode the
+   program afresh so every value's bytes match its pieces again. */
+static void refresh(ob_program *p)
+{
+    uint8_t *bytes = NULL;
+    size_t n = 0;
+    ob_program fresh;
+    if (ob_program_encode(p, &bytes, &n) != OB_OK)
+        return;
+    if (ob_program_decode(p->target, bytes, n, &fresh) == OB_OK) {
+        ob_program_clear(p);
+        *p = fresh;
+    }
+    free(bytes);
+}
+
 int ob_minimize_program(const char *exe, ob_program *p, const char *slug, ob_minimize_stats *st)
 {
     judge j = {exe, slug, st, 0};
@@ -388,5 +475,6 @@ int ob_minimize_program(const char *exe, ob_program *p, const char *slug, ob_min
     }
     st->ops_after = p->ninsts;
     st->bytes_after = encoded_size(p);
+    refresh(p);
     return j.broken ? -1 : 0;
 }

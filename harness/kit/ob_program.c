@@ -3,12 +3,15 @@
 **
 ** Layout: nthreads (1 byte), schedule length (1 byte), schedule bytes, then operations
 ** until the input ends: thread (1 byte), operation (1 byte), each argument, a fail byte.
+** A byte-string argument is OB_MAX_PIECES pieces, each a length, that many bytes and a
+** repeat count (ob_bytes.h), so a few bytes can stand for a long, regular string.
 ** Every field of a range up to 256 wide is one byte (ob_bytes.h), so a one-byte change
 ** alters one field of one operation. While no handle exists yet, the operation byte picks
 ** among the operations without handle arguments, so every decoded handle is valid.
 */
 #include "ob_kit.h"
 #include "ob_bytes.h"
+#include "ob_pieces.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,9 +64,42 @@ static uint32_t int_span(const ob_arg_spec *s)
     return (uint32_t)((int64_t)s->hi - s->lo);
 }
 
-static void decode_arg(ob_reader *r, const ob_arg_spec *s, uint32_t nslots, uint8_t **arena,
-                       ob_value *v)
+/* Decoding state beyond the reader: where literal pieces are copied, and how much more
+   the program's byte strings may expand. */
+typedef struct decoder {
+    ob_reader r;
+    ob_program *p;
+    uint8_t *arena;
+    size_t budget;
+    ob_status st;
+} decoder;
+
+static uint32_t piece_max(const ob_arg_spec *s)
 {
+    return s->max_len < OB_MAX_BYTES_ARG ? s->max_len : OB_MAX_BYTES_ARG;
+}
+
+static void decode_bytes(decoder *d, const ob_arg_spec *s, ob_value *v)
+{
+    v->npieces = OB_MAX_PIECES;
+    for (uint32_t i = 0; i < OB_MAX_PIECES; i++) {
+        const uint8_t *src;
+        ob_piece *pc = &v->pieces[i];
+        pc->len = (uint32_t)ob_reader_bytes(&d->r, piece_max(s), &src);
+        memcpy(d->arena, src, pc->len);
+        pc->bytes = d->arena;
+        d->arena += pc->len;
+        pc->count = ob_reader_count(&d->r);
+        if (!pc->len)
+            pc->count = 1; /* an empty piece repeats nothing */
+    }
+    if (ob_pieces_expand(d->p, s->max_len, &d->budget, v) != OB_OK)
+        d->st = OB_ENOMEM;
+}
+
+static void decode_arg(decoder *d, const ob_arg_spec *s, uint32_t nslots, ob_value *v)
+{
+    ob_reader *r = &d->r;
     memset(v, 0, sizeof *v);
     switch (s->kind) {
     case OB_ARG_HANDLE:
@@ -75,14 +111,9 @@ static void decode_arg(ob_reader *r, const ob_arg_spec *s, uint32_t nslots, uint
     case OB_ARG_ENUM:
         v->i = ob_reader_range(r, 0, s->nchoices ? s->nchoices - 1 : 0);
         break;
-    case OB_ARG_BYTES: {
-        const uint8_t *src;
-        v->len = ob_reader_bytes(r, s->max_len, &src);
-        memcpy(*arena, src, v->len);
-        v->bytes = *arena;
-        *arena += v->len;
+    case OB_ARG_BYTES:
+        decode_bytes(d, s, v);
         break;
-    }
     }
 }
 
@@ -99,8 +130,10 @@ static void decode_fail(ob_reader *r, ob_inst *in)
     }
 }
 
-static void decode_inst(const ob_target *t, ob_reader *r, ob_program *p, uint8_t **arena)
+static void decode_inst(const ob_target *t, decoder *d)
 {
+    ob_reader *r = &d->r;
+    ob_program *p = d->p;
     ob_inst *in = &p->insts[p->ninsts++];
     memset(in, 0, sizeof *in);
     in->thread = (uint8_t)ob_reader_range(r, 0, p->nthreads - 1);
@@ -108,7 +141,7 @@ static void decode_inst(const ob_target *t, ob_reader *r, ob_program *p, uint8_t
     in->op = (uint16_t)op_of_choice(t, p->nslots, ob_reader_range(r, 0, n - 1));
     const ob_op *op = &t->ops[in->op];
     for (uint32_t i = 0; i < op->nargs; i++)
-        decode_arg(r, &op->args[i], p->nslots, arena, &in->args[i]);
+        decode_arg(d, &op->args[i], p->nslots, &in->args[i]);
     decode_fail(r, in);
     in->slot = -1;
     if (op->makes && p->nslots < OB_MAX_SLOTS)
@@ -132,17 +165,20 @@ ob_status ob_program_decode(const ob_target *t, const uint8_t *data, size_t size
         if (!p->arena)
             return OB_ENOMEM;
     }
-    uint8_t *arena = p->arena;
-    ob_reader r;
-    ob_reader_init(&r, data, size);
-    decode_header(&r, p);
-    while (ob_reader_left(&r) && p->ninsts < OB_MAX_INSTS && choosable(t, p->nslots))
-        decode_inst(t, &r, p, &arena);
-    return OB_OK;
+    decoder d = {.p = p, .arena = p->arena, .budget = OB_MAX_EXPANDED_PROGRAM, .st = OB_OK};
+    ob_reader_init(&d.r, data, size);
+    decode_header(&d.r, p);
+    while (ob_reader_left(&d.r) && p->ninsts < OB_MAX_INSTS && choosable(t, p->nslots) &&
+           d.st == OB_OK)
+        decode_inst(t, &d);
+    if (d.st != OB_OK)
+        ob_program_clear(p);
+    return d.st;
 }
 
 void ob_program_clear(ob_program *p)
 {
+    ob_pieces_free(p);
     free(p->arena);
     p->arena = NULL;
     p->ninsts = 0;
@@ -161,9 +197,18 @@ static void encode_arg(ob_writer *w, const ob_arg_spec *s, uint32_t nslots, cons
     case OB_ARG_ENUM:
         ob_writer_range(w, 0, s->nchoices ? s->nchoices - 1 : 0, (uint32_t)v->i);
         break;
-    case OB_ARG_BYTES:
-        ob_writer_bytes(w, s->max_len, v->bytes, v->len);
+    case OB_ARG_BYTES: {
+        ob_piece pieces[OB_MAX_PIECES];
+        uint32_t n = ob_pieces_of(v, pieces);
+        for (uint32_t i = 0; i < OB_MAX_PIECES; i++) {
+            ob_piece pc = i < n ? pieces[i] : (ob_piece){NULL, 0, 1};
+            if (pc.len > piece_max(s))
+                pc.len = piece_max(s);
+            ob_writer_bytes(w, piece_max(s), pc.bytes, pc.len);
+            ob_writer_count(w, pc.count);
+        }
         break;
+    }
     }
 }
 

@@ -9,9 +9,12 @@
 **   t1 account.note h0 "a\x00b" !failall
 **
 ** Handles are numbered in program order; a line that fills one starts `hN =`. Integers
-** are decimal, enums by name, byte strings quoted with \\, \" and \xNN escapes.
+** are decimal, enums by name, byte strings quoted with \\, \" and \xNN escapes. A byte
+** string is up to OB_MAX_PIECES pieces joined by `+`, each a quoted literal with an
+** optional repeat count: `"["*5000 + "1" + "]"*5000`.
 */
 #include "ob_kit.h"
+#include "ob_pieces.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -33,6 +36,24 @@ static void print_bytes(const uint8_t *b, size_t n, FILE *out)
     fputc('"', out);
 }
 
+/* The pieces that contribute bytes, joined by '+'; "" when none does. */
+static void print_pieces(const ob_value *v, FILE *out)
+{
+    ob_piece pieces[OB_MAX_PIECES];
+    uint32_t n = ob_pieces_of(v, pieces), printed = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!pieces[i].len || !pieces[i].count)
+            continue;
+        if (printed++)
+            fputs(" + ", out);
+        print_bytes(pieces[i].bytes, pieces[i].len, out);
+        if (pieces[i].count != 1)
+            fprintf(out, "*%u", pieces[i].count);
+    }
+    if (!printed)
+        fputs("\"\"", out);
+}
+
 static void print_arg(const ob_arg_spec *s, const ob_value *v, FILE *out)
 {
     switch (s->kind) {
@@ -47,7 +68,7 @@ static void print_arg(const ob_arg_spec *s, const ob_value *v, FILE *out)
         break;
     case OB_ARG_BYTES:
         fputc(' ', out);
-        print_bytes(v->bytes, v->len, out);
+        print_pieces(v, out);
         break;
     }
 }
@@ -91,6 +112,7 @@ typedef struct asm_state {
     char *err;
     size_t errlen;
     uint8_t *arena; /* next free byte of p->arena */
+    size_t budget;  /* how much more the program's byte strings may expand */
     int have_threads;
 } asm_state;
 
@@ -163,27 +185,65 @@ static int string_char(asm_state *a)
     return -1;
 }
 
-static ob_status parse_bytes(asm_state *a, const ob_arg_spec *spec, ob_value *v)
+/* One quoted literal and its optional `*count`. */
+static ob_status parse_piece(asm_state *a, uint32_t max, ob_piece *pc)
 {
     skip_space(a);
     if (*a->s != '"')
         return fail(a, "expected a quoted byte string");
     a->s++;
-    v->bytes = a->arena;
-    v->len = 0;
+    pc->bytes = a->arena;
+    pc->len = 0;
+    pc->count = 1;
     while (*a->s != '"') {
         if (!*a->s || *a->s == '\n')
             return fail(a, "unterminated byte string");
         int c = string_char(a);
         if (c < 0)
             return fail(a, "bad escape in byte string (use \\\\, \\\" or \\xNN)");
-        if (v->len == spec->max_len)
-            return fail(a, "byte string longer than %u bytes", spec->max_len);
-        a->arena[v->len++] = (uint8_t)c;
+        if (pc->len == max && max < OB_MAX_BYTES_ARG)
+            return fail(a, "byte string longer than %u bytes", max);
+        if (pc->len == max)
+            return fail(a, "byte string piece longer than %u bytes (repeat pieces with *N)", max);
+        a->arena[pc->len++] = (uint8_t)c;
     }
     a->s++;
-    a->arena += v->len;
+    a->arena += pc->len;
+    if (*a->s != '*')
+        return OB_OK;
+    a->s++;
+    char *end;
+    errno = 0;
+    unsigned long n = strtoul(a->s, &end, 10);
+    if (end == a->s || !isdigit((unsigned char)*a->s) || errno || n > OB_MAX_REPEAT)
+        return fail(a, "a repeat count is a whole number from 0 to %d", OB_MAX_REPEAT);
+    a->s = end;
+    pc->count = (uint32_t)n;
     return OB_OK;
+}
+
+static ob_status parse_bytes(asm_state *a, const ob_arg_spec *spec, ob_value *v)
+{
+    uint32_t max = spec->max_len < OB_MAX_BYTES_ARG ? spec->max_len : OB_MAX_BYTES_ARG;
+    for (;;) {
+        if (v->npieces == OB_MAX_PIECES)
+            return fail(a, "a byte string has at most %d pieces", OB_MAX_PIECES);
+        ob_status st = parse_piece(a, max, &v->pieces[v->npieces++]);
+        if (st)
+            return st;
+        skip_space(a);
+        if (*a->s != '+')
+            break;
+        a->s++;
+    }
+    size_t n = ob_pieces_length(v);
+    if (n > spec->max_len)
+        return fail(a, "byte string of %zu bytes; this argument takes at most %u", n,
+                    spec->max_len);
+    if (n > a->budget)
+        return fail(a, "the program's byte strings expand to more than %d bytes",
+                    OB_MAX_EXPANDED_PROGRAM);
+    return ob_pieces_expand(a->p, spec->max_len, &a->budget, v);
 }
 
 static ob_status parse_enum(asm_state *a, const char *w, const ob_arg_spec *spec, ob_value *v)
@@ -354,7 +414,7 @@ ob_status ob_program_assemble(const ob_target *t, const char *text, ob_program *
         if (!p->arena)
             return OB_ENOMEM;
     }
-    asm_state a = {t, p, text, 1, err, errlen, p->arena, 0};
+    asm_state a = {t, p, text, 1, err, errlen, p->arena, OB_MAX_EXPANDED_PROGRAM, 0};
     while (*a.s) {
         ob_status st = parse_line(&a);
         if (st) {

@@ -5,6 +5,7 @@
 
 extern "C" {
 #include "harness/kit/ob_bytes.h"
+#include "harness/kit/ob_kit.h"
 }
 
 TEST(Reader, ExhaustedInputYieldsZeros)
@@ -81,5 +82,27 @@ TEST(Writer, IsTheInverseOfTheReader)
         EXPECT_EQ(0, memcmp(p, text, 5));
         EXPECT_EQ(ob_reader_left(&r), 0u);
         ob_writer_free(&w);
+    }
+}
+
+// Repeat counts: one byte up to 191, three bytes beyond, exact both ways.
+TEST(Writer, CountsRoundTripCompactly)
+{
+    for (uint32_t c : {0u, 1u, 191u, 192u, 5000u, 65536u, (uint32_t)OB_MAX_REPEAT}) {
+        ob_writer w;
+        ob_writer_init(&w);
+        ob_writer_count(&w, c);
+        ASSERT_FALSE(w.oom);
+        EXPECT_EQ(w.size, c < 192 ? 1u : 3u) << c;
+        ob_reader r;
+        ob_reader_init(&r, w.data, w.size);
+        EXPECT_EQ(ob_reader_count(&r), c);
+        ob_writer_free(&w);
+    }
+    for (unsigned b = 0; b < 256; b++) {
+        uint8_t in[3] = {(uint8_t)b, 0xff, 0xff};
+        ob_reader r;
+        ob_reader_init(&r, in, sizeof in);
+        EXPECT_LE(ob_reader_count(&r), (uint32_t)OB_MAX_REPEAT);
     }
 }

@@ -24,6 +24,7 @@ inline const ob_op kOps[] = {
     {"obj.name", noop, 2, {OB_HANDLE, OB_BYTES(12)}, 0},
     {"blob.put", noop, 2, {OB_BYTES(40), OB_INT(0, 100000)}, 0},
     {"tick", noop, 0, {}, 0},
+    {"doc.parse", noop, 1, {OB_BYTES(100000)}, 0},
 };
 
 inline const ob_target kTarget = {

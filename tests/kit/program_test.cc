@@ -185,6 +185,92 @@ TEST(Text, PrintsReadableLines)
     EXPECT_EQ(p.p.insts[4].args[1].len, 4u);
 }
 
+// A byte string of repeated pieces: a few bytes of input, tens of KiB for the operation,
+// and the same pieces back in the text.
+TEST(Text, RepeatedPiecesExpandAndRoundTrip)
+{
+    const char *src = "threads 1\n"
+                      "schedule\n"
+                      "t0 doc.parse \"[\"*5000 + \"1\" + \"]\"*5000\n"
+                      "t0 blob.put \"ab\"*3 + \"c\" 7\n";
+    Program p;
+    char err[256] = "";
+    ASSERT_EQ(ob_program_assemble(&fixture::kTarget, src, &p.p, err, sizeof err), OB_OK) << err;
+    const ob_value &doc = p.p.insts[0].args[0];
+    ASSERT_EQ(doc.len, 10001u);
+    EXPECT_EQ(std::string((const char *)doc.bytes, 5001), std::string(5000, '[') + "1");
+    EXPECT_EQ(doc.bytes[10000], ']');
+    EXPECT_EQ(std::string((const char *)p.p.insts[1].args[0].bytes, p.p.insts[1].args[0].len),
+              "abababc");
+    EXPECT_EQ(text_of(p.p), std::string("# ouroboros program: target fixture, 1 threads, 2 "
+                                        "operations\n") +
+                                src);
+    uint8_t *enc = nullptr;
+    size_t n = 0;
+    ASSERT_EQ(ob_program_encode(&p.p, &enc, &n), OB_OK);
+    EXPECT_LT(n, 40u) << "the pieces, not their expansion";
+    Program back;
+    ASSERT_EQ(ob_program_decode(&fixture::kTarget, enc, n, &back.p), OB_OK);
+    free(enc);
+    EXPECT_TRUE(ob_program_equal(&p.p, &back.p));
+    EXPECT_EQ(text_of(back.p), text_of(p.p));
+}
+
+// Decoding lowers repeat counts to the argument's limit and the program's; assembling
+// says what is too long.
+TEST(Text, RepeatsStopAtTheLimits)
+{
+    Program p;
+    char err[256] = "";
+    ASSERT_EQ(ob_program_assemble(&fixture::kTarget, "threads 1\nt0 blob.put \"ab\"*20 1\n", &p.p,
+                                  err, sizeof err),
+              OB_OK)
+        << err;
+    p.p.insts[0].args[0].pieces[0].count = 1000000;
+    uint8_t *enc = nullptr;
+    size_t n = 0;
+    ASSERT_EQ(ob_program_encode(&p.p, &enc, &n), OB_OK);
+    Program back;
+    ASSERT_EQ(ob_program_decode(&fixture::kTarget, enc, n, &back.p), OB_OK);
+    free(enc);
+    EXPECT_EQ(back.p.insts[0].args[0].len, 40u) << "blob.put takes 40 bytes";
+    EXPECT_EQ(back.p.insts[0].args[0].pieces[0].count, 20u);
+    // 100 arguments of 100000 bytes would be 10 MB: the program's budget stops at 4 MiB.
+    std::string many = "threads 1\n";
+    for (int i = 0; i < 100; i++)
+        many += "t0 doc.parse \"x\"*1\n";
+    Program big;
+    ASSERT_EQ(ob_program_assemble(&fixture::kTarget, many.c_str(), &big.p, err, sizeof err), OB_OK)
+        << err;
+    for (uint32_t k = 0; k < big.p.ninsts; k++)
+        big.p.insts[k].args[0].pieces[0].count = 100000;
+    ASSERT_EQ(ob_program_encode(&big.p, &enc, &n), OB_OK);
+    Program fit;
+    ASSERT_EQ(ob_program_decode(&fixture::kTarget, enc, n, &fit.p), OB_OK);
+    free(enc);
+    size_t total = 0;
+    for (uint32_t k = 0; k < fit.p.ninsts; k++)
+        total += fit.p.insts[k].args[0].len;
+    EXPECT_EQ(total, (size_t)OB_MAX_EXPANDED_PROGRAM);
+    struct Case {
+        const char *src;
+        const char *msg;
+    } cases[] = {
+        {"threads 1\nt0 doc.parse \"[\"*200000\n",
+         "line 2: byte string of 200000 bytes; this argument takes at most 100000"},
+        {"threads 1\nt0 doc.parse \"a\" + \"b\" + \"c\" + \"d\"\n",
+         "line 2: a byte string has at most 3 pieces"},
+        {"threads 1\nt0 doc.parse \"a\"*x\n", "line 2: a repeat count is a whole number"},
+        {"threads 1\nt0 doc.parse \"a\"*99999999\n", "line 2: a repeat count is a whole number"},
+    };
+    for (const Case &c : cases) {
+        Program q;
+        EXPECT_EQ(ob_program_assemble(&fixture::kTarget, c.src, &q.p, err, sizeof err), OB_ESYNTAX)
+            << c.src;
+        EXPECT_EQ(std::string(err).rfind(c.msg, 0), 0u) << "got: " << err;
+    }
+}
+
 TEST(Text, RejectsBadProgramsWithTheLine)
 {
     struct Case {
