@@ -180,13 +180,14 @@ static void apply_deadlines(waiter *w, double t)
 {
     const ou_cmd *c = w->cmd;
     ou_result *r = w->r;
-    if (!r->interrupted && ((c->interrupt > 0 && t >= c->interrupt) || (c->stop && *c->stop))) {
+    int stopped = c->stop && *c->stop;
+    if (!r->interrupted && ((c->interrupt > 0 && t >= c->interrupt) || stopped)) {
         ou_signal(w->pid, SIGINT);
         r->interrupted = 1;
         w->interrupted_at = t;
     }
     if (!r->killed && ((c->timeout > 0 && t >= c->timeout) ||
-                       (r->interrupted && c->grace > 0 && t >= w->interrupted_at + c->grace))) {
+                       (stopped && c->grace > 0 && t >= w->interrupted_at + c->grace))) {
         ou_signal(w->pid, SIGKILL);
         r->killed = 1;
     }

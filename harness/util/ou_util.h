@@ -75,8 +75,10 @@ typedef struct ou_cmd {
     /* ou_run only. Times are seconds of wall clock since the start; 0 is never. */
     double interrupt; /* SIGINT then (libFuzzer prints its final stats and exits) */
     double timeout;   /* SIGKILL then */
-    double grace;     /* SIGKILL this long after a SIGINT (from interrupt or stop); 0: none */
-    const volatile sig_atomic_t *stop; /* or NULL; once it is nonzero, SIGINT at once */
+    const volatile sig_atomic_t *stop; /* or NULL; once it is nonzero, SIGINT at once (unless
+                                          interrupt sent it already) and SIGKILL grace
+                                          seconds after that SIGINT (0: no SIGKILL) */
+    double grace;
     /* When set, the child's stderr is a pipe whose bytes are handed here as they come
        (err is ignored). */
     void (*on_output)(void *ctx, const char *data, size_t n);
@@ -89,7 +91,7 @@ typedef struct ou_cmd {
 typedef struct ou_result {
     int status;      /* exit code, or 128 + the signal that ended it (ou_exit_status) */
     int interrupted; /* 1 when it got SIGINT from interrupt or stop */
-    int killed;      /* 1 when it got SIGKILL from timeout or grace */
+    int killed;      /* 1 when it got SIGKILL from timeout or a stop's grace */
     double seconds;  /* wall clock from the start to its exit */
 } ou_result;
 

@@ -106,17 +106,28 @@ TEST(Run, InterruptThenExit)
     ou_result r = sh("trap 'exit 3' INT; while :; do sleep 0.05; done", cmd);
     EXPECT_EQ(r.status, 3);
     EXPECT_TRUE(r.interrupted);
-    EXPECT_FALSE(r.killed);
+    EXPECT_FALSE(r.killed) << "an interrupt alone sends no SIGKILL";
     EXPECT_GE(r.seconds, 0.2);
     EXPECT_LT(r.seconds, 10);
 }
 
-TEST(Run, GraceEndsAChildThatIgnoresTheInterrupt)
+volatile sig_atomic_t stop_requested;
+
+// A stop request once the script has set its trap.
+void stop_soon(void *, double seconds)
 {
+    if (seconds > 0.3)
+        stop_requested = 1;
+}
+
+TEST(Run, AStopsGraceEndsAChildThatIgnoresTheInterrupt)
+{
+    stop_requested = 0;
     ou_cmd cmd = {};
     cmd.own_group = 1;
-    cmd.interrupt = 0.1;
-    cmd.grace = 0.2;
+    cmd.stop = &stop_requested;
+    cmd.on_tick = stop_soon;
+    cmd.grace = 0.3;
     ou_result r = sh("trap '' INT; sleep 30", cmd);
     EXPECT_EQ(r.status, 128 + SIGKILL);
     EXPECT_TRUE(r.interrupted);
@@ -134,15 +145,6 @@ TEST(Run, TimeoutKills)
     EXPECT_FALSE(r.interrupted);
     EXPECT_TRUE(r.killed);
     EXPECT_LT(r.seconds, 10);
-}
-
-volatile sig_atomic_t stop_requested;
-
-// A stop request once the script has set its trap.
-void stop_soon(void *, double seconds)
-{
-    if (seconds > 0.3)
-        stop_requested = 1;
 }
 
 TEST(Run, AStopRequestInterrupts)
