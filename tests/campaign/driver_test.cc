@@ -104,24 +104,6 @@ TEST(JobLog, NamesSanitizerReportsWithoutTheKit)
     EXPECT_EQ(jl.runs, 2) << "without final stats, the last status line counts";
 }
 
-TEST(Files, AtomicWritesLeaveNoTemporary)
-{
-    std::string dir = temp_dir("atomic");
-    std::string path = dir + "/a/b/file";
-    ASSERT_EQ(cp_mkdirs((dir + "/a/b").c_str()), 0);
-    ASSERT_EQ(cp_write_atomic(path.c_str(), "hello", 5), 0);
-    EXPECT_EQ(slurp(path), "hello");
-    EXPECT_FALSE(cp_exists((path + ".tmp").c_str()));
-    EXPECT_NE(cp_write_atomic((dir + "/missing/x").c_str(), "x", 1), 0);
-    size_t n = 0;
-    char **names = cp_list_dir((dir + "/a/b").c_str(), &n);
-    ASSERT_NE(names, nullptr);
-    EXPECT_EQ(n, 1u);
-    cp_free_names(names);
-    ASSERT_EQ(cp_remove_tree((dir + "/a").c_str()), 0);
-    EXPECT_FALSE(cp_exists((dir + "/a").c_str()));
-}
-
 TEST(Series, SkipsALineCutByAKill)
 {
     std::string dir = temp_dir("series");
@@ -171,17 +153,17 @@ TEST(Store, AddsCountsAndLoadsFindings)
 {
     std::string dir = temp_dir("store");
     std::string staging = dir + "/.campaign/staging/x";
-    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
+    ASSERT_EQ(ou_mkdirs(staging.c_str()), 0);
     write(staging + "/program.txt", "t0 h0 = list.new\n");
     char slug[] = "d792d99b768d14b4", harness[] = "objrt_weakref_strong", other[] = "objrt";
     cp_finding f = sample_finding(slug, harness);
     EXPECT_FALSE(cp_store_has(dir.c_str(), slug));
     ASSERT_EQ(cp_store_add(dir.c_str(), staging.c_str(), &f), 1);
     EXPECT_TRUE(cp_store_has(dir.c_str(), slug));
-    EXPECT_FALSE(cp_exists(staging.c_str())) << "staged by one rename";
+    EXPECT_FALSE(ou_exists(staging.c_str())) << "staged by one rename";
 
     // A second copy of the same finding is counted, not stored twice.
-    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
+    ASSERT_EQ(ou_mkdirs(staging.c_str()), 0);
     ASSERT_EQ(cp_store_add(dir.c_str(), staging.c_str(), &f), 0);
     ASSERT_EQ(cp_store_count(dir.c_str(), slug, other, 2000), 0);
     EXPECT_TRUE(cp_store_found(dir.c_str(), harness, "leak"));
@@ -189,7 +171,7 @@ TEST(Store, AddsCountsAndLoadsFindings)
     EXPECT_FALSE(cp_store_found(dir.c_str(), other, "growth"));
 
     // A corrupt finding is skipped with a message; the others still load.
-    ASSERT_EQ(cp_mkdirs((dir + "/0123456789abcdef").c_str()), 0);
+    ASSERT_EQ(ou_mkdirs((dir + "/0123456789abcdef").c_str()), 0);
     write(dir + "/0123456789abcdef/finding.json", "{not json");
     cp_finding *all = nullptr;
     size_t n = 0;
@@ -213,7 +195,7 @@ TEST(Store, AReproducedCopyReplacesAFlakyFinding)
     std::string dir = temp_dir("upgrade");
     std::string staging = dir + "/.campaign/staging/x";
     char slug[] = "00000000000000dd", first[] = "h1", second[] = "h2";
-    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
+    ASSERT_EQ(ou_mkdirs(staging.c_str()), 0);
     write(staging + "/minimized", "whole input");
     cp_finding f = sample_finding(slug, first);
     f.flaky = 1;
@@ -222,11 +204,11 @@ TEST(Store, AReproducedCopyReplacesAFlakyFinding)
     EXPECT_TRUE(cp_store_is_flaky(dir.c_str(), slug));
 
     // Another flaky copy is only counted.
-    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
+    ASSERT_EQ(ou_mkdirs(staging.c_str()), 0);
     ASSERT_EQ(cp_store_add(dir.c_str(), staging.c_str(), &f), 0);
 
     // A copy that reproduced and was minimized takes its place, keeping its history.
-    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
+    ASSERT_EQ(ou_mkdirs(staging.c_str()), 0);
     write(staging + "/minimized", "small");
     write(staging + "/program.txt", "t0 h0 = list.new\n");
     cp_finding g = sample_finding(slug, second);
@@ -234,7 +216,7 @@ TEST(Store, AReproducedCopyReplacesAFlakyFinding)
     ASSERT_EQ(cp_store_add(dir.c_str(), staging.c_str(), &g), 1);
     EXPECT_FALSE(cp_store_is_flaky(dir.c_str(), slug));
     EXPECT_EQ(slurp(dir + "/" + slug + "/minimized"), "small");
-    EXPECT_FALSE(cp_exists(staging.c_str()));
+    EXPECT_FALSE(ou_exists(staging.c_str()));
     cp_finding *all = nullptr;
     size_t n = 0;
     ASSERT_EQ(cp_store_load(dir.c_str(), &all, &n), 0);
@@ -252,7 +234,7 @@ TEST(Store, ConcurrentCountsAreAllKept)
     // The driver and triage children count the same finding at once.
     std::string dir = temp_dir("concurrent");
     std::string staging = dir + "/.campaign/staging/x";
-    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
+    ASSERT_EQ(ou_mkdirs(staging.c_str()), 0);
     char slug[] = "00000000000000cc", harness[] = "h0";
     cp_finding f = sample_finding(slug, harness);
     ASSERT_EQ(cp_store_add(dir.c_str(), staging.c_str(), &f), 1);
@@ -354,9 +336,9 @@ TEST(Manifest, ResolvesPathsCorporaAndExpectedClasses)
 TEST(JobCorpus, SetsAsideInputsThatFailWhileLoading)
 {
     std::string ws = temp_dir("jobcorpus");
-    ASSERT_EQ(cp_mkdirs((ws + "/seeds").c_str()), 0);
-    ASSERT_EQ(cp_mkdirs((ws + "/corpus/memo/merged").c_str()), 0);
-    ASSERT_EQ(cp_mkdirs((ws + "/corpus/memo/inputs").c_str()), 0);
+    ASSERT_EQ(ou_mkdirs((ws + "/seeds").c_str()), 0);
+    ASSERT_EQ(ou_mkdirs((ws + "/corpus/memo/merged").c_str()), 0);
+    ASSERT_EQ(ou_mkdirs((ws + "/corpus/memo/inputs").c_str()), 0);
     write(ws + "/seeds/good", "good");
     write(ws + "/seeds/bad", "bad!");
     write(ws + "/corpus/memo/merged/m1", "merged");
@@ -373,8 +355,8 @@ TEST(JobCorpus, SetsAsideInputsThatFailWhileLoading)
     cp_job_exclude(ws.c_str(), &h, (ws + "/crash-1").c_str());
     ASSERT_EQ(cp_job_seed_list(ws.c_str(), &h, list.c_str()), 1);
     EXPECT_EQ(slurp(list), ws + "/seeds/good," + ws + "/corpus/memo/merged/m1");
-    EXPECT_FALSE(cp_exists((ws + "/corpus/memo/inputs/i1").c_str()));
-    EXPECT_TRUE(cp_exists((ws + "/findings/.campaign/quarantine/memo/i1").c_str()));
+    EXPECT_FALSE(ou_exists((ws + "/corpus/memo/inputs/i1").c_str()));
+    EXPECT_TRUE(ou_exists((ws + "/findings/.campaign/quarantine/memo/i1").c_str()));
     char dir[4096];
     ASSERT_EQ(cp_job_corpus_dir(ws.c_str(), &h, dir, sizeof dir), 0);
     EXPECT_EQ(std::string(dir), ws + "/corpus/memo/inputs");

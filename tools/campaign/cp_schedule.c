@@ -68,7 +68,7 @@ typedef struct sched {
 
 static double elapsed(const sched *S)
 {
-    return cp_monotonic() - S->t0;
+    return ou_monotonic() - S->t0;
 }
 
 /* ---- the campaign state, for a rerun after an interruption ---- */
@@ -92,7 +92,7 @@ static void save_state(const sched *S, int running)
                              "jobs", S->cfg->jobs, "harnesses", hs);
     char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
     if (text)
-        cp_write_atomic(path, text, strlen(text));
+        ou_write_atomic(path, text, strlen(text));
     free(text);
     json_decref(root);
 }
@@ -150,9 +150,9 @@ static int start_fuzz(sched *S, cp_hstate *s, double length, job *j)
 {
     cp_harness *h = s->h;
     char corpus[4096], pending[4096], list[4096], log[4096];
-    if (cp_job_corpus_dir(S->ws, h, corpus, sizeof corpus) || cp_mkdirs(corpus) ||
+    if (cp_job_corpus_dir(S->ws, h, corpus, sizeof corpus) || ou_mkdirs(corpus) ||
         cp_path(pending, sizeof pending, "%s/pending/%s/", S->campaign, h->name) ||
-        cp_mkdirs(pending) ||
+        ou_mkdirs(pending) ||
         cp_path(list, sizeof list, "%s/jobs/%s.seeds", S->campaign, h->name) ||
         cp_path(log, sizeof log, "%s/jobs/%s.%d.log", S->campaign, h->name, (int)(j - S->jobs)))
         return -1;
@@ -232,7 +232,7 @@ static void finish_fuzz(sched *S, job *j, int code)
 {
     cp_hstate *s = j->s;
     double secs = elapsed(S) - j->started;
-    char *text = cp_read_file(j->log, NULL);
+    char *text = ou_read_file(j->log, NULL);
     cp_job_log jl;
     cp_job_log_parse(text ? text : "", &jl);
     free(text);
@@ -252,7 +252,7 @@ static void finish_fuzz(sched *S, job *j, int code)
         s->failures++;
         char log_copy[4200];
         snprintf(log_copy, sizeof log_copy, "%s.log", jl.artifact);
-        cp_copy_file(j->log, log_copy);
+        ou_copy_file(j->log, log_copy);
         if (!jl.inited)
             cp_job_exclude(S->ws, s->h, jl.artifact);
         if (*jl.slug && cp_store_has(S->findings, jl.slug) &&
@@ -303,7 +303,7 @@ static void queued_slug(const char *dir, const char *name, char slug[17])
     *slug = 0;
     if (cp_path(path, sizeof path, "%s/%s.log", dir, name))
         return;
-    char *text = cp_read_file(path, NULL);
+    char *text = ou_read_file(path, NULL);
     cp_job_log jl;
     cp_job_log_parse(text ? text : "", &jl);
     free(text);
@@ -334,7 +334,7 @@ static cp_hstate *next_queued(sched *S, char *name, size_t len)
         char dir[4096];
         if (cp_path(dir, sizeof dir, "%s/pending/%s", S->campaign, s->h->name))
             continue;
-        char **names = cp_list_dir(dir, NULL);
+        char **names = ou_list_dir(dir, NULL);
         for (char **p = names; p && *p; p++) {
             char key[4200], slug[17], path[4096];
             snprintf(key, sizeof key, "%s/%s", s->h->name, *p);
@@ -343,7 +343,7 @@ static cp_hstate *next_queued(sched *S, char *name, size_t len)
             /* Without its log, a running job may still be writing it. */
             char log[4200];
             snprintf(log, sizeof log, "%s/%s.log", dir, *p);
-            if (s->running && !cp_exists(log))
+            if (s->running && !ou_exists(log))
                 continue;
             queued_slug(dir, *p, slug);
             if (under_triage(S, s, *p, slug))
@@ -364,7 +364,7 @@ static cp_hstate *next_queued(sched *S, char *name, size_t len)
             }
             break;
         }
-        cp_free_names(names);
+        ou_free_names(names);
     }
     return best;
 }
@@ -376,10 +376,10 @@ static size_t count_queued(sched *S)
         char dir[4096];
         if (cp_path(dir, sizeof dir, "%s/pending/%s", S->campaign, S->hs[i].h->name))
             continue;
-        char **names = cp_list_dir(dir, NULL);
+        char **names = ou_list_dir(dir, NULL);
         for (char **p = names; p && *p; p++)
             total += is_queued_input(*p);
-        cp_free_names(names);
+        ou_free_names(names);
     }
     return total;
 }
@@ -396,30 +396,21 @@ static int start_triage(sched *S, cp_hstate *s, const char *name, job *j)
         result_path(S, j, result, sizeof result))
         return -1;
     unlink(result);
-    fflush(NULL);
-    pid_t pid = fork();
+    pid_t pid = cp_fork(log);
     if (pid < 0)
         return -1;
     if (pid == 0) {
-        setpgid(0, 0);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
         cp_spawn_new_group = 0;
-        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0666);
-        if (fd >= 0) {
-            dup2(fd, 1);
-            dup2(fd, 2);
-        }
         fprintf(stderr, "== %s: triaging %s\n", s->h->name, name);
         cp_triage_result res;
         int verdict = cp_triage(s->h, S->ws, name, &res);
         char line[256];
         int n = snprintf(line, sizeof line, "%s %s %u %u %u\n", *res.klass ? res.klass : "-",
                          *res.slug ? res.slug : "-", res.attempts, res.ops_before, res.ops_after);
-        cp_write_atomic(result, line, (size_t)n);
+        ou_write_atomic(result, line, (size_t)n);
         fflush(NULL);
         _exit(verdict);
     }
-    setpgid(pid, pid);
     memset(j, 0, sizeof *j);
     j->pid = pid;
     j->kind = JOB_TRIAGE;
@@ -437,7 +428,7 @@ static void finish_triage(sched *S, job *j, int code)
     s->triaging = 0;
     char path[4096], klass[64] = "-", slug[32] = "-";
     unsigned attempts = 0, before = 0, after = 0;
-    char *text = result_path(S, j, path, sizeof path) == 0 ? cp_read_file(path, NULL) : NULL;
+    char *text = result_path(S, j, path, sizeof path) == 0 ? ou_read_file(path, NULL) : NULL;
     if (text)
         sscanf(text, "%63s %31s %u %u %u", klass, slug, &attempts, &before, &after);
     free(text);
@@ -551,7 +542,7 @@ static void reap(sched *S)
     int status;
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-        int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        int code = ou_exit_status(status);
         for (int i = 0; i < S->njobs; i++) {
             job *j = &S->jobs[i];
             if (j->pid != pid)
@@ -590,12 +581,12 @@ static void watch(sched *S)
            ignores SIGINT too (a deadlock in a sanitizer's report) is killed. */
         double overdue = now - (j->started + j->length + j->s->h->timeout + 5);
         if (!j->interrupted && overdue > 0) {
-            cp_signal_group(j->pid, SIGINT);
+            ou_signal(j->pid, SIGINT);
             j->interrupted = 1;
         } else if (j->interrupted == 1 && overdue > 10) {
             cp_view_event(S->view, "%s: a job did not stop; killed it (its log: %s)", j->s->h->name,
                           j->log);
-            cp_signal_group(j->pid, SIGKILL);
+            ou_signal(j->pid, SIGKILL);
             j->interrupted = 2;
         }
     }
@@ -605,7 +596,7 @@ static void watch(sched *S)
             cp_view_event(S->view, "%s: triage of %s ran over %.0f s; killed it", j->s->h->name,
                           j->artifact, TRIAGE_LIMIT);
             j->interrupted = 2;
-            cp_signal_group(j->pid, SIGKILL);
+            ou_signal(j->pid, SIGKILL);
         }
     }
     if (cp_stopping && !S->stop_sent) {
@@ -616,11 +607,11 @@ static void watch(sched *S)
         for (int i = 0; i < S->njobs; i++)
             if (S->jobs[i].pid) {
                 S->jobs[i].interrupted = 1;
-                cp_signal_group(S->jobs[i].pid, SIGINT);
+                ou_signal(S->jobs[i].pid, SIGINT);
             }
     } else if (S->stop_sent && now > S->kill_at) {
         for (int i = 0; i < S->njobs; i++)
-            cp_signal_group(S->jobs[i].pid, SIGKILL);
+            ou_signal(S->jobs[i].pid, SIGKILL);
         S->kill_at = now + 3600;
     }
 }
@@ -648,7 +639,7 @@ static int setup(sched *S)
     char jobs[4096], staging[4096], lock[4096];
     if (cp_path(jobs, sizeof jobs, "%s/jobs", S->campaign) ||
         cp_path(staging, sizeof staging, "%s/staging", S->campaign) ||
-        cp_path(lock, sizeof lock, "%s/lock", S->campaign) || cp_mkdirs(jobs))
+        cp_path(lock, sizeof lock, "%s/lock", S->campaign) || ou_mkdirs(jobs))
         return -1;
     /* One campaign per workspace: a second would share its queue, merges and state. The
        lock goes with the process, however it ends. */
@@ -659,7 +650,7 @@ static int setup(sched *S)
             close(fd);
         return -1;
     }
-    if (cp_remove_tree(staging))
+    if (ou_remove_tree(staging))
         return -1;
     S->n = S->cfg->nharnesses;
     S->hs = calloc((size_t)S->n, sizeof *S->hs);
@@ -709,7 +700,7 @@ int cp_schedule_run(const cp_schedule_config *cfg)
     if (setup(&S))
         return -1;
     S.started = cp_now();
-    S.t0 = cp_monotonic();
+    S.t0 = ou_monotonic();
     double wall = resume_state(&S);
     int resumed = wall >= 0;
     S.deadline = resumed ? wall : cfg->budget;
@@ -725,7 +716,7 @@ int cp_schedule_run(const cp_schedule_config *cfg)
     merge_all(&S, 1);
     save_state(&S, 1);
     /* The clock starts after the resumed merges: they are not fuzzing time. */
-    S.t0 = cp_monotonic();
+    S.t0 = ou_monotonic();
     S.view = cp_view_open(stderr, S.hs, S.n, S.deadline);
     for (;;) {
         reap(&S);
