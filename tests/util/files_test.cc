@@ -18,11 +18,8 @@ extern "C" {
 namespace
 {
 
-using ou_test::exists;
-using ou_test::list_dir;
-using ou_test::slurp;
-using ou_test::temp_dir;
-using ou_test::write_file;
+// temp_dir, slurp and the other helpers every suite shares.
+using namespace ou_test;
 
 mode_t mode_of(const std::string &path)
 {

@@ -18,8 +18,8 @@ extern "C" {
 namespace
 {
 
-using ou_test::slurp;
-using ou_test::temp_dir;
+// temp_dir, slurp and the other helpers every suite shares.
+using namespace ou_test;
 
 // Runs `sh -c script` with cmd's other fields; returns the result.
 ou_result sh(const char *script, ou_cmd cmd = {})
@@ -98,17 +98,23 @@ TEST(Run, EnvironmentAndFolder)
     unsetenv("OU_TEST_GONE");
 }
 
+// How a run ended: its status, which signals it got, and well before its 30 s sleep.
+void expect_end(const ou_result &r, int status, bool interrupted, bool killed)
+{
+    EXPECT_EQ(r.status, status);
+    EXPECT_EQ(r.interrupted != 0, interrupted);
+    EXPECT_EQ(r.killed != 0, killed);
+    EXPECT_LT(r.seconds, 10);
+}
+
 TEST(Run, InterruptThenExit)
 {
     ou_cmd cmd = {};
     cmd.own_group = 1;
     cmd.interrupt = 0.2;
     ou_result r = sh("trap 'exit 3' INT; while :; do sleep 0.05; done", cmd);
-    EXPECT_EQ(r.status, 3);
-    EXPECT_TRUE(r.interrupted);
-    EXPECT_FALSE(r.killed) << "an interrupt alone sends no SIGKILL";
+    expect_end(r, 3, true, false); // an interrupt alone sends no SIGKILL
     EXPECT_GE(r.seconds, 0.2);
-    EXPECT_LT(r.seconds, 10);
 }
 
 volatile sig_atomic_t stop_requested;
@@ -128,11 +134,7 @@ TEST(Run, AStopsGraceEndsAChildThatIgnoresTheInterrupt)
     cmd.stop = &stop_requested;
     cmd.on_tick = stop_soon;
     cmd.grace = 0.3;
-    ou_result r = sh("trap '' INT; sleep 30", cmd);
-    EXPECT_EQ(r.status, 128 + SIGKILL);
-    EXPECT_TRUE(r.interrupted);
-    EXPECT_TRUE(r.killed);
-    EXPECT_LT(r.seconds, 10);
+    expect_end(sh("trap '' INT; sleep 30", cmd), 128 + SIGKILL, true, true);
 }
 
 TEST(Run, TimeoutKills)
@@ -140,11 +142,7 @@ TEST(Run, TimeoutKills)
     ou_cmd cmd = {};
     cmd.own_group = 1;
     cmd.timeout = 0.2;
-    ou_result r = sh("sleep 30", cmd);
-    EXPECT_EQ(r.status, 128 + SIGKILL);
-    EXPECT_FALSE(r.interrupted);
-    EXPECT_TRUE(r.killed);
-    EXPECT_LT(r.seconds, 10);
+    expect_end(sh("sleep 30", cmd), 128 + SIGKILL, false, true);
 }
 
 TEST(Run, AStopRequestInterrupts)
@@ -154,9 +152,7 @@ TEST(Run, AStopRequestInterrupts)
     cmd.stop = &stop_requested;
     cmd.on_tick = stop_soon;
     cmd.grace = 5;
-    ou_result r = sh("trap 'exit 4' INT; while :; do sleep 0.05; done", cmd);
-    EXPECT_EQ(r.status, 4);
-    EXPECT_TRUE(r.interrupted);
+    expect_end(sh("trap 'exit 4' INT; while :; do sleep 0.05; done", cmd), 4, true, false);
 }
 
 TEST(Run, ChildrenGetDefaultSignalsWhereTheParentIgnoresThem)
