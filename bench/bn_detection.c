@@ -23,7 +23,6 @@
 ** missed. The first failing input our harness found is kept for section 4.
 */
 #include "bench/bn_bench.h"
-#include "bench/bn_files.h"
 #include "bench/bn_logs.h"
 #include "bench/bn_proc.h"
 
@@ -77,7 +76,7 @@ static const char *const side_flags[NSIDES][6] = {
 };
 
 /* Fuzzes once in dir (corpus/ and the artifacts inside, stderr in fuzz.log). */
-static int fuzz(const bn_config *c, const side *s, unsigned rep, const char *dir, bn_result *r)
+static int fuzz(const bn_config *c, const side *s, unsigned rep, const char *dir, ou_result *r)
 {
     char corpus[4300], prefix[4300], log[4300], seed[32], secs[48];
     const char *argv[16];
@@ -87,7 +86,7 @@ static int fuzz(const bn_config *c, const side *s, unsigned rep, const char *dir
     snprintf(log, sizeof log, "%s/fuzz.log", dir);
     snprintf(seed, sizeof seed, "-seed=%u", rep + 1);
     snprintf(secs, sizeof secs, "-max_total_time=%.0f", c->budget);
-    if (bn_mkdirs(corpus))
+    if (ou_mkdirs(corpus))
         return -1;
     argv[n++] = s->bin;
     argv[n++] = seed;
@@ -107,12 +106,12 @@ static int fuzz(const bn_config *c, const side *s, unsigned rep, const char *dir
 }
 
 /* What an attempt did, from its directory; found is the failing input's path or "". */
-static void read_attempt(const side *s, const char *dir, const bn_result *r, attempt *a,
+static void read_attempt(const side *s, const char *dir, const ou_result *r, attempt *a,
                          char *found, size_t len)
 {
     char log[4300];
     snprintf(log, sizeof log, "%s/fuzz.log", dir);
-    char *text = bn_slurp(log, NULL);
+    char *text = ou_read_file(log, NULL);
     memset(a, 0, sizeof *a);
     a->found = !r->interrupted && bn_find_artifact(dir, found, len) == 0;
     a->seconds = r->seconds;
@@ -128,7 +127,7 @@ static void read_attempt(const side *s, const char *dir, const bn_result *r, att
 static int run_attempt(const bn_config *c, const side *s, unsigned rep, attempt *a)
 {
     char dir[4200], found[4400], keep[4200];
-    bn_result r;
+    ou_result r;
     snprintf(dir, sizeof dir, "%s/detection/%s/%s-%u", c->scratch, s->d->id, side_names[s->which],
              rep);
     if (fuzz(c, s, rep, dir, &r) != 0)
@@ -136,7 +135,7 @@ static int run_attempt(const bn_config *c, const side *s, unsigned rep, attempt 
     read_attempt(s, dir, &r, a, found, sizeof found);
     if (a->runs < 0 && !a->found) {
         bn_progress("detection: %s did not fuzz (exit %d); see %s/fuzz.log", s->bin, r.status, dir);
-        if (bn_file_size(s->bin) < 0 && bn_needs_tsan(s->d))
+        if (ou_file_size(s->bin) < 0 && bn_needs_tsan(s->d))
             bn_progress("detection: data races run on TSan builds: add %s to TSAN_DEFECTS in "
                         "bench/BUILD",
                         s->d->id);
@@ -144,8 +143,8 @@ static int run_attempt(const bn_config *c, const side *s, unsigned rep, attempt 
     }
     /* Section 4 minimizes the first input our harness found. */
     snprintf(keep, sizeof keep, "%s/inputs/%s", c->scratch, s->d->id);
-    if (a->found && s->which == OURS && bn_file_size(keep) < 0)
-        bn_copy_file(found, keep);
+    if (a->found && s->which == OURS && ou_file_size(keep) < 0)
+        ou_copy_file(found, keep);
     return 0;
 }
 
@@ -217,7 +216,7 @@ json_t *bn_detection(const bn_config *c)
     const tg_defect *d = tg_defects(&count);
     char inputs[4200];
     snprintf(inputs, sizeof inputs, "%s/inputs", c->scratch);
-    bn_mkdirs(inputs);
+    ou_mkdirs(inputs);
     json_t *rows = json_array();
     for (size_t i = 0; i < count; i++)
         json_array_append_new(rows, defect_row(c, &d[i]));

@@ -12,7 +12,6 @@
 ** invariant. Sanitizers are absent in both.
 */
 #include "bench/bn_bench.h"
-#include "bench/bn_files.h"
 #include "bench/bn_logs.h"
 #include "bench/bn_proc.h"
 
@@ -44,7 +43,7 @@ static double fuzz_rate(const bn_config *c, const char *target, int setting, uns
     snprintf(seeds, sizeof seeds, "harness/%s/%s_corpus", target, target);
     snprintf(seed, sizeof seed, "-seed=%u", rep + 1);
     snprintf(secs, sizeof secs, "-max_total_time=%.0f", c->fuzz_seconds);
-    if (bn_mkdirs(corpus))
+    if (ou_mkdirs(corpus))
         return -1;
     const char *argv[] = {exe,
                           seed,
@@ -60,8 +59,8 @@ static double fuzz_rate(const bn_config *c, const char *target, int setting, uns
                           NULL};
     const char *env[] = {setting_env[setting], NULL};
     bn_cmd cmd = {.argv = argv, .env = env, .err = log, .timeout = c->fuzz_seconds + 60};
-    bn_result r;
-    char *text = bn_run(&cmd, &r) == 0 ? bn_slurp(log, NULL) : NULL;
+    ou_result r;
+    char *text = bn_run(&cmd, &r) == 0 ? ou_read_file(log, NULL) : NULL;
     long runs = text ? bn_fuzzer_runs(text) : -1;
     free(text);
     *found = bn_find_artifact(dir, artifact, sizeof artifact) == 0;

@@ -10,7 +10,6 @@
 ** bench/opt/): the executors as a library user's build would run them.
 */
 #include "bench/bn_bench.h"
-#include "bench/bn_files.h"
 #include "bench/bn_proc.h"
 
 #include <stdio.h>
@@ -30,15 +29,15 @@ static double measure(const bn_config *c, const char *target, int mode)
     snprintf(err, sizeof err, "%s/exec.err", c->scratch);
     const char *argv[] = {exe, mode_names[mode], secs, seeds, NULL};
     bn_cmd cmd = {.argv = argv, .out = out, .err = err, .timeout = c->exec_seconds + 60};
-    bn_result r;
-    char *text = bn_run(&cmd, &r) == 0 && r.status == 0 ? bn_slurp(out, NULL) : NULL;
+    ou_result r;
+    char *text = bn_run(&cmd, &r) == 0 && r.status == 0 ? ou_read_file(out, NULL) : NULL;
     double runs = 0, seconds = 0;
     int ok = text && sscanf(text, "%lf %lf", &runs, &seconds) == 2 && runs > 0 && seconds > 0;
     free(text);
     if (!ok) {
         bn_progress("executors: %s %s failed (exit %d); see its stderr:", target, mode_names[mode],
                     r.status);
-        char *log = bn_slurp(err, NULL);
+        char *log = ou_read_file(err, NULL);
         fprintf(stderr, "%s\n", log ? log : "(none)");
         free(log);
         return -1;

@@ -1,8 +1,11 @@
 /*
-** bn_logs.c: reading children's output (see bn_logs.h). Every pattern here is a line
-** format of libFuzzer, the sanitizers or the harness kit, matched literally.
+** bn_logs.c: reading children's output and artifacts (see bn_logs.h). Every pattern here
+** is a line format of libFuzzer or the sanitizers, matched literally; the kit's report line
+** is JSON, read by ou_report_line.
 */
 #include "bench/bn_logs.h"
+#include "harness/util/ou_report_line.h"
+#include "harness/util/ou_util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +40,9 @@ static int word_after(const char *log, const char *mark, char *out, size_t len)
 
 void bn_ouroboros_class(const char *log, char *out, size_t len)
 {
-    out[0] = 0;
-    word_after(log, "==ouroboros-json== {\"class\":\"", out, len);
+    json_t *report = ou_report_line(log);
+    snprintf(out, len, "%s", ou_report_str(report, "class"));
+    json_decref(report);
 }
 
 void bn_sanitizer_class(const char *log, char *out, size_t len)
@@ -72,4 +76,19 @@ long bn_program_ops(const char *printed)
     while (p > printed && p[-1] >= '0' && p[-1] <= '9')
         p--;
     return strtol(p, NULL, 10);
+}
+
+int bn_find_artifact(const char *dir, char *out, size_t len)
+{
+    static const char *const prefixes[] = {"crash-", "leak-", "timeout-", "oom-"};
+    char **names = ou_list_dir(dir, NULL);
+    int rc = -1;
+    for (char **p = names; p && *p && rc != 0; p++)
+        for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0] && rc != 0; i++)
+            if (strncmp(*p, prefixes[i], strlen(prefixes[i])) == 0) {
+                snprintf(out, len, "%s/%s", dir, *p);
+                rc = 0;
+            }
+    ou_free_names(names);
+    return rc;
 }

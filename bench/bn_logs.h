@@ -1,6 +1,6 @@
 /*
-** bn_logs.h: what the benchmark reads back from its children's output (internal to
-** //bench:bench).
+** bn_logs.h: what the benchmark reads back from its children's output and the files
+** they leave (internal to //bench:bench).
 */
 #ifndef BN_LOGS_H
 #define BN_LOGS_H
@@ -22,6 +22,9 @@ void bn_ouroboros_class(const char *log, char *out, size_t len);
    ("heap-use-after-free", "stack-overflow", "leak", "data-race", "undefined-behavior")
    or libFuzzer's ("timeout", "out-of-memory", "deadly-signal"); "" when nothing. */
 void bn_sanitizer_class(const char *log, char *out, size_t len);
+/* The path of the first file (by name) in dir whose name starts with one of libFuzzer's
+   artifact prefixes (crash-, leak-, timeout-, oom-), into out; 0 when found, -1 when not. */
+int bn_find_artifact(const char *dir, char *out, size_t len);
 /* The operations of a program printed by a harness tool's `print` (its header line says
    "N operations"), or -1. */
 long bn_program_ops(const char *printed);

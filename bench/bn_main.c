@@ -11,7 +11,6 @@
 #define _DEFAULT_SOURCE
 
 #include "bench/bn_bench.h"
-#include "bench/bn_files.h"
 #include "bench/bn_proc.h"
 
 #include <stdarg.h>
@@ -207,11 +206,11 @@ static json_t *run_sections(const options *o)
     for (int i = 0; i < NSECTIONS; i++) {
         if (any && !o->only[i])
             continue;
-        double start = bn_now();
+        double start = ou_monotonic();
         bn_progress("section %d of %d: %s", i + 1, NSECTIONS, sections[i].name);
         json_t *s = sections[i].run(&o->c);
-        json_object_set_new(s, "section_seconds", bn_real(bn_now() - start));
-        bn_progress("%s: done in %.0f s", sections[i].name, bn_now() - start);
+        json_object_set_new(s, "section_seconds", bn_real(ou_monotonic() - start));
+        bn_progress("%s: done in %.0f s", sections[i].name, ou_monotonic() - start);
         json_object_set_new(all, sections[i].name, s);
     }
     return all;
@@ -226,7 +225,7 @@ static int write_results(const json_t *results, const char *path)
         line[n] = '\n';
         line[n + 1] = 0;
     }
-    int rc = line ? bn_write_atomic(path, line) : -1;
+    int rc = line ? ou_write_atomic(path, line, n + 1) : -1;
     free(line ? line : text);
     if (rc)
         fprintf(stderr, "bench: cannot write %s\n", path);
@@ -260,18 +259,18 @@ int main(int argc, char **argv)
         snprintf(out, sizeof out, "%s/bench/results.json", o.c.workspace);
     if (make_scratch(&o.c))
         return 2;
-    double start = bn_now();
+    double start = ou_monotonic();
     json_t *results = json_pack("{s:s, s:b, s:o}", "command", o.command, "quick", o.c.quick,
                                 "machine", machine());
     json_object_set_new(results, "sections", run_sections(&o));
-    json_object_set_new(results, "seconds", bn_real(bn_now() - start));
+    json_object_set_new(results, "seconds", bn_real(ou_monotonic() - start));
     bn_table_print(results, stdout);
     int rc = write_results(results, out);
     if (rc == 0)
-        bn_progress("wrote %s in %.0f s", out, bn_now() - start);
+        bn_progress("wrote %s in %.0f s", out, ou_monotonic() - start);
     json_decref(results);
     if (!o.keep_scratch)
-        bn_remove_tree(o.c.scratch);
+        ou_remove_tree(o.c.scratch);
     else
         bn_progress("scratch files kept in %s", o.c.scratch);
     return rc ? 1 : 0;

@@ -17,7 +17,6 @@
 ** threads under TSan, minutes per input, past this section's bound.
 */
 #include "bench/bn_bench.h"
-#include "bench/bn_files.h"
 #include "bench/bn_logs.h"
 #include "bench/bn_proc.h"
 
@@ -42,8 +41,8 @@ static char *tool_says(const subject *s, const char *verb, const char *file)
     snprintf(out, sizeof out, "%s/tool.out", s->dir);
     const char *argv[] = {s->tool, verb, file, NULL};
     bn_cmd cmd = {.argv = argv, .env = s->env, .out = out, .timeout = 300};
-    bn_result r;
-    char *text = bn_run(&cmd, &r) == 0 ? bn_slurp(out, NULL) : NULL;
+    ou_result r;
+    char *text = bn_run(&cmd, &r) == 0 ? ou_read_file(out, NULL) : NULL;
     if (text && strcmp(verb, "signature") == 0)
         text[strcspn(text, "\n")] = 0;
     return text;
@@ -56,7 +55,7 @@ static json_t *describe(const subject *s, const char *file)
     char *sig = tool_says(s, "signature", file);
     json_t *j =
         json_pack("{s:I, s:I, s:s}", "ops", (json_int_t)(printed ? bn_program_ops(printed) : -1),
-                  "bytes", (json_int_t)bn_file_size(file), "signature", sig ? sig : "");
+                  "bytes", (json_int_t)ou_file_size(file), "signature", sig ? sig : "");
     free(printed);
     free(sig);
     return j;
@@ -69,7 +68,7 @@ static json_t *minimize(const bn_config *c, const subject *s, int way, const cha
     snprintf(dir, sizeof dir, "%s/%s", s->dir, way_names[way]);
     snprintf(copy, sizeof copy, "%s/input", dir);
     snprintf(log, sizeof log, "%s/log", dir);
-    if (bn_mkdirs(dir) || bn_copy_file(input, copy))
+    if (ou_mkdirs(dir) || ou_copy_file(input, copy))
         return json_pack("{s:s}", "error", "cannot copy the input");
     char exact[4500];
     snprintf(result, sizeof result, "%s/%s", dir, way == OURS ? "input.min" : "output");
@@ -81,11 +80,11 @@ static json_t *minimize(const bn_config *c, const subject *s, int way, const cha
                   .out = log,
                   .err = log,
                   .timeout = c->minimize_cap};
-    bn_result r;
+    ou_result r;
     if (bn_run(&cmd, &r) != 0)
         return json_pack("{s:s}", "error", "cannot run the minimizer");
     /* libFuzzer writes nothing when it cannot shrink the input at all. */
-    const char *kept = bn_file_size(result) > 0 ? result : way == LIBFUZZER ? copy : NULL;
+    const char *kept = ou_file_size(result) > 0 ? result : way == LIBFUZZER ? copy : NULL;
     json_t *j = kept ? describe(s, kept) : json_pack("{s:s}", "error", "no minimized input");
     json_object_set_new(j, "seconds", bn_real(r.seconds));
     json_object_set_new(j, "killed", json_boolean(r.killed));
@@ -120,7 +119,7 @@ static json_t *defect_row(const bn_config *c, const tg_defect *d, const char *in
     subject s;
     subject_init(c, &s, d);
     json_t *row = json_pack("{s:s}", "defect", d->id);
-    if (bn_mkdirs(s.dir))
+    if (ou_mkdirs(s.dir))
         return row;
     json_t *in = describe(&s, input);
     json_object_set_new(row, "input", in);
@@ -158,7 +157,7 @@ json_t *bn_minimization(const bn_config *c)
             json_array_append_new(rows, json_pack("{s:s, s:s}", "defect", d[i].id, "skipped",
                                                   "data race: candidates replay up to 8 times "
                                                   "on real threads under TSan, minutes per input"));
-        else if (bn_file_size(input) <= 0)
+        else if (ou_file_size(input) <= 0)
             json_array_append_new(rows, json_pack("{s:s, s:s}", "defect", d[i].id, "skipped",
                                                   "section 3 found no input to minimize"));
         else if (wanted(c, &d[i], done, &ndone))

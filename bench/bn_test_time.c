@@ -13,7 +13,6 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "bench/bn_bench.h"
-#include "bench/bn_files.h"
 #include "bench/bn_proc.h"
 
 #include <dirent.h>
@@ -45,7 +44,7 @@ static int copy_tree(const char *from, const char *to, const char *rel)
 {
     DIR *d = opendir(from);
     struct dirent *e;
-    int rc = d && bn_mkdirs(to) == 0 ? 0 : -1;
+    int rc = d && ou_mkdirs(to) == 0 ? 0 : -1;
     while (rc == 0 && (e = readdir(d)) != NULL) {
         char src[4096], dst[4096], sub[2048], link[4096];
         struct stat st;
@@ -63,7 +62,7 @@ static int copy_tree(const char *from, const char *to, const char *rel)
             link[n > 0 ? n : 0] = 0;
             rc = n > 0 && symlink(link, dst) == 0 ? 0 : -1;
         } else if (S_ISREG(st.st_mode)) {
-            rc = bn_copy_file(src, dst);
+            rc = ou_copy_file(src, dst);
         }
     }
     if (d)
@@ -75,7 +74,7 @@ static int copy_tree(const char *from, const char *to, const char *rel)
 
 /* One `bazelw --output_base=... test PATTERNS` in the copy; its wall time into *r. */
 static int test_once(const char *src, const char *base, const char *const *patterns,
-                     const char *what, bn_result *r)
+                     const char *what, ou_result *r)
 {
     char bazelw[4200], startup[4200], log[4200];
     const char *argv[16];
@@ -112,11 +111,11 @@ static void shutdown_server(const char *src, const char *base)
     snprintf(startup, sizeof startup, "--output_base=%s", base);
     const char *argv[] = {bazelw, startup, "shutdown", NULL};
     bn_cmd cmd = {.argv = argv, .cwd = src, .timeout = 120};
-    bn_result r;
+    ou_result r;
     bn_run(&cmd, &r);
 }
 
-static json_t *run_json(const bn_result *r)
+static json_t *run_json(const ou_result *r)
 {
     return json_pack("{s:o, s:i, s:b}", "seconds", bn_real(r->seconds), "exit", r->status, "passed",
                      r->status == 0 && !r->killed);
@@ -132,12 +131,12 @@ static json_t *measure(const bn_config *c, const char *const *patterns)
     bn_progress("test time: copying the workspace %s", c->workspace);
     if (copy_tree(c->workspace, src, ""))
         return json_pack("{s:s}", "error", "cannot copy the workspace");
-    bn_result cold, warm;
+    ou_result cold, warm;
     int rc = test_once(src, base, patterns, "cold", &cold);
     rc = rc ? rc : test_once(src, base, patterns, "warm", &warm);
     shutdown_server(src, base);
-    bn_remove_tree(src);
-    bn_remove_tree(base);
+    ou_remove_tree(src);
+    ou_remove_tree(base);
     if (rc)
         return json_pack("{s:s}", "error", "cannot run bazelw");
     json_t *j = json_pack("{s:s, s:b, s:o, s:o}", "command", command, "everything", patterns == ALL,

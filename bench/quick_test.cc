@@ -10,13 +10,13 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <set>
 #include <jansson.h>
-#include <sstream>
 #include <string>
 #include <sys/wait.h>
 #include <vector>
+
+#include "tests/support/test_support.h"
 
 extern "C" {
 #include "targets/tg_defects.h"
@@ -25,23 +25,10 @@ extern "C" {
 namespace
 {
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kDefaultConfig = true;
-#else
-constexpr bool kDefaultConfig = false;
-#endif
-#else
-constexpr bool kDefaultConfig = false;
-#endif
+// The benchmark runs in the default (ASan) configuration only.
+constexpr bool kDefaultConfig = ou_test::kAsan;
 
-std::string slurp(const std::string &path)
-{
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+using ou_test::slurp;
 
 bool positive(const json_t *v)
 {

@@ -9,7 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
+#include <cstring>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -19,6 +19,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "tests/support/test_support.h"
+
 extern "C" {
 #include "targets/tg_defects.h"
 }
@@ -26,15 +28,8 @@ extern "C" {
 namespace
 {
 
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-constexpr bool kTsan = true;
-#else
-constexpr bool kTsan = false;
-#endif
-#else
-constexpr bool kTsan = false;
-#endif
+// temp_dir, slurp and the other helpers every suite shares.
+using namespace ou_test;
 
 // Budget per harness: bounded in runs and in time, so a miss fails instead of hanging.
 constexpr int kRuns = 30000;
@@ -54,20 +49,6 @@ std::vector<Row> &matrix()
 {
     static std::vector<Row> rows;
     return rows;
-}
-
-bool exists(const std::string &path)
-{
-    struct stat st;
-    return stat(path.c_str(), &st) == 0;
-}
-
-std::string slurp(const std::string &path)
-{
-    std::ifstream in(path);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
 }
 
 // Runs argv with extra environment, stdout and stderr to files; returns the exit status.
@@ -92,31 +73,21 @@ int run(const std::vector<std::string> &argv, const std::map<std::string, std::s
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-std::string temp_dir(const std::string &name)
+// A fresh folder for one harness's run, with an empty corpus folder in it.
+std::string run_dir(const std::string &name)
 {
-    const char *base = getenv("TEST_TMPDIR");
-    std::string dir = std::string(base ? base : "/tmp") + "/matrix-" + name;
-    std::string cmd = "rm -rf '" + dir + "' && mkdir -p '" + dir + "/corpus'";
-    EXPECT_EQ(system(cmd.c_str()), 0);
+    std::string dir = temp_dir("matrix-" + name);
+    EXPECT_EQ(mkdir((dir + "/corpus").c_str(), 0777), 0);
     return dir;
 }
 
 // The first file libFuzzer wrote for a finding (crash-, leak-, timeout-, oom-), or "".
 std::string artifact(const std::string &dir)
 {
-    for (const char *kind : {"crash-", "leak-", "timeout-", "oom-"}) {
-        std::string cmd = "ls '" + dir + "' | grep '^" + kind + "' | head -n 1";
-        FILE *p = popen(cmd.c_str(), "r");
-        char buf[512] = "";
-        if (p && fgets(buf, sizeof buf, p)) {
-            pclose(p);
-            std::string name(buf);
-            name.erase(name.find_last_not_of('\n') + 1);
-            return dir + "/" + name;
-        }
-        if (p)
-            pclose(p);
-    }
+    for (const char *kind : {"crash-", "leak-", "timeout-", "oom-"})
+        for (const auto &name : list_dir(dir))
+            if (name.compare(0, strlen(kind), kind) == 0)
+                return dir + "/" + name;
     return "";
 }
 
@@ -186,7 +157,7 @@ TEST_P(Defect, IsFoundClassifiedMinimizedAndReproduced)
     }
     Harness h = harness_of(d.target, d.id);
     ASSERT_TRUE(exists(h.bin)) << h.bin << " is missing: add " << d.id << " to targets/defects.bzl";
-    std::string dir = temp_dir(d.id);
+    std::string dir = run_dir(d.id);
     auto env = env_for(d.klass);
     std::string crash = fuzz(h, dir, env, row);
     if (crash.empty()) {
@@ -258,7 +229,7 @@ TEST_P(Clean, FindsNothingInTheSameBudget)
         GTEST_SKIP() << row.note;
     }
     Harness h = harness_of(name, name);
-    std::string dir = temp_dir(name);
+    std::string dir = run_dir(name);
     std::string crash = fuzz(h, dir, env_for("none"), row);
     row.found = crash.empty() ? "none" : "FINDING";
     matrix().push_back(row);

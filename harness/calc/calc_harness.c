@@ -193,6 +193,13 @@ static int64_t gauge_bytes(void)
     return (int64_t)gauges_now().bytes;
 }
 
+static const ob_gauge gauges[] = {
+    {"live_nodes", gauge_nodes, OB_GAUGE_BALANCED},
+    {"live_fns", gauge_fns, OB_GAUGE_BALANCED},
+    {"live_envs", gauge_envs, OB_GAUGE_BALANCED},
+    {"bytes", gauge_bytes, OB_GAUGE_BALANCED},
+};
+
 static const ob_op ops[] = {
     {"num", op_num, 1, {OB_INT(-100, 100)}, 1},
     {"var", op_var, 1, {OB_ENUM(vars)}, 1},
@@ -210,22 +217,6 @@ static const ob_op ops[] = {
     {"exec", op_exec, 1, {OB_BYTES(200)}, 0},
 };
 
-static const ob_gauge gauges[] = {
-    {"live_nodes", gauge_nodes, OB_GAUGE_BALANCED},
-    {"live_fns", gauge_fns, OB_GAUGE_BALANCED},
-    {"live_envs", gauge_envs, OB_GAUGE_BALANCED},
-    {"bytes", gauge_bytes, OB_GAUGE_BALANCED},
-};
-
-const ob_target ob_harness_target = {
-    .name = "calc",
-    .ops = ops,
-    .nops = sizeof ops / sizeof ops[0],
-    .init = install,
-    .setup = setup,
-    .teardown = teardown,
-    .release = release,
-    .check = check,
-    .gauges = gauges,
-    .ngauges = sizeof gauges / sizeof gauges[0],
-};
+const ob_target ob_harness_target =
+    OB_TARGET("calc", ops, OB_GAUGES(gauges), .init = install, .setup = setup, .teardown = teardown,
+              .release = release, .check = check);

@@ -60,6 +60,11 @@ static const char *check(void *state)
     return state ? bank_check(state) : NULL;
 }
 
+static const ob_gauge gauges[] = {
+    {"live_accounts", bank_live_accounts, OB_GAUGE_BALANCED},
+    {"note_bytes", bank_live_note_bytes, OB_GAUGE_BALANCED},
+};
+
 static const ob_op ops[] = {
     {"account.open", op_open, 1, {OB_INT(0, 1000)}, 1},
     {"account.deposit", op_deposit, 2, {OB_HANDLE, OB_INT(0, 1000)}, 0},
@@ -68,20 +73,6 @@ static const ob_op ops[] = {
     {"account.note", op_note, 2, {OB_HANDLE, OB_BYTES(32)}, 0},
 };
 
-static const ob_gauge gauges[] = {
-    {"live_accounts", bank_live_accounts, OB_GAUGE_BALANCED},
-    {"note_bytes", bank_live_note_bytes, OB_GAUGE_BALANCED},
-};
-
-const ob_target ob_harness_target = {
-    .name = "bank",
-    .ops = ops,
-    .nops = sizeof ops / sizeof ops[0],
-    .init = install,
-    .setup = setup,
-    .teardown = teardown,
-    .release = release,
-    .check = check,
-    .gauges = gauges,
-    .ngauges = sizeof gauges / sizeof gauges[0],
-};
+const ob_target ob_harness_target =
+    OB_TARGET("bank", ops, OB_GAUGES(gauges), .init = install, .setup = setup, .teardown = teardown,
+              .release = release, .check = check);

@@ -174,6 +174,21 @@ typedef struct ob_target {
     const char *detect;
 } ob_target;
 
+/* An ob_target's counted fields filled from arrays (arrays, not pointers: the count is the
+   array's), so a harness states what it has instead of sizeof arithmetic. OB_TARGET makes
+   the whole initializer; the arguments after the operations are further designated
+   initializers, OB_GAUGES among them:
+     const ob_target ob_harness_target = OB_TARGET("tagset", ops, OB_GAUGES(gauges),
+                                                   .setup = setup, .teardown = teardown);
+   OB_OPS and OB_GAUGES also serve inside braces: {.name = "x", OB_OPS(ops), ...}. */
+#define OB_COUNT(array) ((uint32_t)(sizeof(array) / sizeof((array)[0])))
+#define OB_OPS(array) .ops = (array), .nops = OB_COUNT(array)
+#define OB_GAUGES(array) .gauges = (array), .ngauges = OB_COUNT(array)
+#define OB_TARGET(target_name, ops_array, ...)                                                     \
+    {                                                                                              \
+        .name = (target_name), OB_OPS(ops_array), __VA_ARGS__                                      \
+    }
+
 /* ---- programs ---- */
 
 typedef enum ob_fail_kind {

@@ -12,15 +12,12 @@
 
 #include "ob_minimize.h"
 #include "ob_pieces.h"
+#include "harness/util/ou_util.h"
 
 #include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 enum { CHILD_SECONDS = 120, MAX_ROUNDS = 4 };
@@ -93,27 +90,12 @@ static void scan_bytes(scan *s, const char *buf, size_t n)
     }
 }
 
-static void drain(int fd, pid_t pid, scan *s)
+static void scan_output(void *ctx, const char *buf, size_t n)
 {
-    time_t deadline = time(NULL) + CHILD_SECONDS;
-    char buf[4096];
-    for (;;) {
-        struct pollfd pfd = {fd, POLLIN, 0};
-        int left = (int)(deadline - time(NULL));
-        if (left <= 0 || poll(&pfd, 1, left * 1000) == 0) {
-            kill(pid, SIGKILL);
-            break;
-        }
-        ssize_t r = read(fd, buf, sizeof buf);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        if (s->echo)
-            fwrite(buf, 1, (size_t)r, s->echo);
-        scan_bytes(s, buf, (size_t)r);
-    }
-    scan_line(s);
+    scan *s = ctx;
+    if (s->echo)
+        fwrite(buf, 1, n, s->echo);
+    scan_bytes(s, buf, n);
 }
 
 /* Real threads interleave differently each run, so a finding there may need several
@@ -145,33 +127,22 @@ int ob_replay_child(const char *exe, const uint8_t *data, size_t size, FILE *ech
 {
     char path[64];
     klass[0] = slug[0] = signature[0] = 0;
-    int pipefd[2];
     if (write_temp(data, size, path, sizeof path) != 0)
         return -1;
-    if (pipe(pipefd) != 0) {
-        unlink(path);
-        return -1;
-    }
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(pipefd[1], 2);
-        close(pipefd[0]);
-        close(pipefd[1]);
-        execl(exe, exe, "replay", path, (char *)NULL);
-        _exit(127);
-    }
-    close(pipefd[1]);
     static scan s; /* one child at a time */
     memset(&s, 0, sizeof s);
     s.echo = echo;
-    if (pid > 0)
-        drain(pipefd[0], pid, &s);
-    close(pipefd[0]);
-    int status = 0;
-    if (pid > 0)
-        waitpid(pid, &status, 0);
+    const char *argv[] = {exe, "replay", path, NULL};
+    ou_cmd cmd = {.argv = argv,
+                  .die_with_parent = 1,
+                  .timeout = CHILD_SECONDS,
+                  .on_output = scan_output,
+                  .ctx = &s};
+    ou_result r;
+    int rc = ou_run(&cmd, &r);
+    scan_line(&s);
     unlink(path);
-    if (pid < 0 || (WIFEXITED(status) && WEXITSTATUS(status) == 127))
+    if (rc != 0 || (r.status == 127 && !r.killed))
         return -1;
     snprintf(klass, 64, "%s", s.klass);
     snprintf(slug, 17, "%s", s.slug);

@@ -2,12 +2,14 @@
 ** ob_report.c: the report block of a finding, for people and for tools.
 **
 ** The human block and the JSON line carry the same facts. The JSON line is valid JSON
-** whatever the bytes: strings escape quotes, backslashes and control characters, and a
-** byte that is not part of valid UTF-8 becomes \u00XX (read as Latin-1), so a mangled
-** function name or message never breaks a campaign's parser.
+** whatever the bytes: every string goes through ou_json_string, which escapes quotes,
+** backslashes and control characters and turns a byte that is not part of valid UTF-8
+** into \u00XX (read as Latin-1), so a mangled function name or message never breaks a
+** campaign's parser.
 */
 #define _GNU_SOURCE
 #include "ob_report.h"
+#include "harness/util/ou_util.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -74,59 +76,10 @@ static void write_block(FILE *out, const ob_report *r, const char *program)
 
 /* ---- JSON ---- */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. Rejects overlong
-   forms, surrogates and code points above U+10FFFF. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
-    if (s[0] < 0xc2 || s[0] > 0xf4 || len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-        return 0;
-    return len;
-}
-
-static void json_char(FILE *out, unsigned char c)
-{
-    static const char short_forms[] = "\"\"\\\\\bb\ff\nn\rr\tt";
-    for (const char *p = short_forms; *p; p += 2) {
-        if ((unsigned char)p[0] == c) {
-            fputc('\\', out);
-            fputc(p[1], out);
-            return;
-        }
-    }
-    if (c < 0x20 || c >= 0x7f)
-        fprintf(out, "\\u%04x", c);
-    else
-        fputc(c, out);
-}
-
-static void json_string(FILE *out, const char *text)
-{
-    const unsigned char *s = (const unsigned char *)text;
-    size_t n = strlen(text);
-    fputc('"', out);
-    for (size_t i = 0; i < n;) {
-        size_t len = s[i] >= 0x80 ? utf8_len(s + i, n - i) : 0;
-        if (len > 0) {
-            fwrite(s + i, 1, len, out);
-            i += len;
-        } else {
-            json_char(out, s[i++]);
-        }
-    }
-    fputc('"', out);
-}
-
 static void json_field(FILE *out, const char *name, const char *value, int comma)
 {
     fprintf(out, "%s\"%s\":", comma ? "," : "", name);
-    json_string(out, value);
+    ou_json_string(out, value);
 }
 
 static void json_frames(FILE *out, const ob_stack *s)

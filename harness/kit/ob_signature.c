@@ -18,7 +18,8 @@ enum { CYCLE_REPEATS = 3 };
 static const char *const cwd_prefix = "/proc/self/cwd/";
 /* Without a list from the build (the kit's own tests), this repository's layout decides. */
 static const char *const project_dirs[] = {"targets/", "harness/", "tests/"};
-static const char *const foreign_dirs[] = {"harness/kit/", "targets/hooks/", "external/"};
+static const char *const foreign_dirs[] = {"harness/kit/", "harness/util/", "targets/hooks/",
+                                           "external/"};
 
 /* The harness's project code, written by ob_fuzz_harness from its Bazel deps: exec-root
    paths of files, or folders ending in '/'; NULL-terminated. */

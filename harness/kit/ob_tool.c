@@ -17,10 +17,10 @@
 */
 #define _POSIX_C_SOURCE 200809L
 
+#include "harness/util/ou_util.h"
 #include "ob_kit.h"
 #include "ob_minimize.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,35 +43,9 @@ static int usage(void)
 /* Reads a whole file; NUL-terminates it for text use. Returns NULL with a message. */
 static uint8_t *slurp(const char *path, size_t *size)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    uint8_t *buf = (uint8_t *)ou_read_file(path, size);
+    if (!buf)
         fprintf(stderr, "ouroboros: cannot read %s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 4096, n = 0;
-    uint8_t *buf = malloc(cap + 1);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        uint8_t *bigger = realloc(buf, cap * 2 + 1);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
-        fprintf(stderr, "ouroboros: cannot read %s\n", path);
-        free(buf);
-        return NULL;
-    }
-    buf[n] = 0;
-    *size = n;
     return buf;
 }
 
@@ -140,20 +114,10 @@ static int cmd_print(int argc, char **argv)
 /* Writes size bytes to path through a temporary file and a rename. */
 static int write_atomic(const char *path, const uint8_t *data, size_t size)
 {
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        fprintf(stderr, "ouroboros: cannot write %s: %s\n", tmp, strerror(errno));
-        return -1;
-    }
-    size_t w = fwrite(data, 1, size, f);
-    if (fclose(f) != 0 || w != size || rename(tmp, path) != 0) {
-        fprintf(stderr, "ouroboros: cannot write %s: %s\n", path, strerror(errno));
-        remove(tmp);
-        return -1;
-    }
-    return 0;
+    if (ou_write_atomic(path, data, size) == 0)
+        return 0;
+    fprintf(stderr, "ouroboros: cannot write %s: %s\n", path, strerror(errno));
+    return -1;
 }
 
 static int cmd_assemble(int argc, char **argv)
@@ -205,23 +169,19 @@ static int replay_path(const char *path, unsigned *count)
         ++*count;
         return replay_file(path);
     }
-    struct dirent **names;
-    int n = scandir(path, &names, NULL, alphasort);
-    if (n < 0) {
+    char **names = ou_list_dir(path, NULL);
+    if (!names) {
         fprintf(stderr, "ouroboros: cannot list %s: %s\n", path, strerror(errno));
         return EXIT_USAGE;
     }
     int rc = EXIT_CLEAN;
-    for (int i = 0; i < n; i++) {
+    /* A finding ends the replay: what it leaked would be blamed on the next input. */
+    for (char **p = names; *p && rc != EXIT_FINDING; p++) {
         char child[4096];
-        /* A finding ends the replay: what it leaked would be blamed on the next input. */
-        if (names[i]->d_name[0] != '.' && rc != EXIT_FINDING) {
-            snprintf(child, sizeof child, "%s/%s", path, names[i]->d_name);
-            rc = worse(rc, replay_path(child, count));
-        }
-        free(names[i]);
+        snprintf(child, sizeof child, "%s/%s", path, *p);
+        rc = worse(rc, replay_path(child, count));
     }
-    free(names);
+    ou_free_names(names);
     return rc;
 }
 
@@ -246,13 +206,6 @@ static uint64_t splitmix64(uint64_t *s)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return z ^ (z >> 31);
-}
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 typedef struct stress_opts {
@@ -325,11 +278,11 @@ static int cmd_stress(int argc, char **argv)
     uint8_t *buf = malloc(o.max_len + 2);
     if (!buf)
         return EXIT_USAGE;
-    double start = now(), last = start;
+    double start = ou_monotonic(), last = start;
     uint64_t runs = 0, base = o.seed;
     int rc = EXIT_CLEAN;
     while (rc == EXIT_CLEAN) {
-        double t = now();
+        double t = ou_monotonic();
         if ((o.iterations && runs >= o.iterations) || (o.seconds && t - start >= o.seconds))
             break;
         if (t - last >= 1.0) {

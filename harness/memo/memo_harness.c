@@ -152,6 +152,11 @@ static int64_t gauge_bytes(void)
     return (int64_t)st.bytes;
 }
 
+static const ob_gauge gauges[] = {
+    {"registry_caches", gauge_caches, OB_GAUGE_BOUNDED},
+    {"registry_bytes", gauge_bytes, OB_GAUGE_BOUNDED},
+};
+
 static const ob_op ops[] = {
     {"cache.new", op_cache_new, 2, {OB_INT(1, 4096), OB_ENUM(ttls)}, 1},
     {"registry.get", op_registry_get, 2, {OB_ENUM(names), OB_ENUM(ttls)}, 1},
@@ -167,18 +172,5 @@ static const ob_op ops[] = {
     {"clock.advance", op_advance, 1, {OB_INT(0, 2000)}, 0},
 };
 
-static const ob_gauge gauges[] = {
-    {"registry_caches", gauge_caches, OB_GAUGE_BOUNDED},
-    {"registry_bytes", gauge_bytes, OB_GAUGE_BOUNDED},
-};
-
-const ob_target ob_harness_target = {
-    .name = "memo",
-    .ops = ops,
-    .nops = sizeof ops / sizeof ops[0],
-    .init = install,
-    .release = release,
-    .check = check,
-    .gauges = gauges,
-    .ngauges = sizeof gauges / sizeof gauges[0],
-};
+const ob_target ob_harness_target =
+    OB_TARGET("memo", ops, OB_GAUGES(gauges), .init = install, .release = release, .check = check);

@@ -313,6 +313,12 @@ static void enumerate(ob_graph *g)
 static const char *const kinds[] = {"int", "list", "dict"};
 static const char *const nestings[] = {"list", "dict"};
 
+static const ob_gauge gauges[] = {
+    {"unowned_objects", gauge_unowned, OB_GAUGE_BALANCED},
+    {"live_containers", gauge_containers, OB_GAUGE_BALANCED},
+    {"intern_entries", gauge_interned, OB_GAUGE_BOUNDED},
+};
+
 static const ob_op ops[] = {
     {"int.new", op_int_new, 1, {OB_INT(-1000, 1000)}, 1},
     {"str.new", op_str_new, 1, {OB_BYTES(24)}, 1},
@@ -342,21 +348,6 @@ static const ob_op ops[] = {
     {"collect", op_collect, 0, {{0}}, 0},
 };
 
-static const ob_gauge gauges[] = {
-    {"unowned_objects", gauge_unowned, OB_GAUGE_BALANCED},
-    {"live_containers", gauge_containers, OB_GAUGE_BALANCED},
-    {"intern_entries", gauge_interned, OB_GAUGE_BOUNDED},
-};
-
-const ob_target ob_harness_target = {
-    .name = "objrt",
-    .ops = ops,
-    .nops = sizeof ops / sizeof ops[0],
-    .init = install,
-    .release = release,
-    .collect = collect,
-    .check = check,
-    .gauges = gauges,
-    .ngauges = sizeof gauges / sizeof gauges[0],
-    .enumerate = enumerate,
-};
+const ob_target ob_harness_target =
+    OB_TARGET("objrt", ops, OB_GAUGES(gauges), .init = install, .release = release,
+              .collect = collect, .check = check, .enumerate = enumerate);

@@ -1,12 +1,13 @@
 """Which source files are "project code", the frames that sign a finding.
 
 By default: every source and header of the harness and of the cc targets it depends on,
-except the kit's and those of targets tagged "ob_foreign" (seams such as allocator
-wrappers, whose frames would sign every leak alike). The list is compiled into the harness
-as ob_harness_project_files; the kit matches symbolized frames against it.
+except the kit's (with //harness/util, which it links) and those of targets tagged
+"ob_foreign" (seams such as allocator wrappers, whose frames would sign every leak alike).
+The list is compiled into the harness as ob_harness_project_files; the kit matches
+symbolized frames against it.
 """
 
-_KIT = Label("//harness/kit:kit")
+_KIT_PACKAGES = [Label("//harness/kit:kit"), Label("//harness/util:util")]
 
 _ProjectFilesInfo = provider(
     doc = "Source paths (exec-root relative) of a target and everything under it.",
@@ -14,7 +15,10 @@ _ProjectFilesInfo = provider(
 )
 
 def _is_kit(label):
-    return label.workspace_name == _KIT.workspace_name and label.package == _KIT.package
+    for k in _KIT_PACKAGES:
+        if label.workspace_name == k.workspace_name and label.package == k.package:
+            return True
+    return False
 
 def _own_paths(target, ctx):
     if _is_kit(target.label) or "ob_foreign" in ctx.rule.attr.tags:

@@ -13,7 +13,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -21,66 +20,22 @@
 #include <unistd.h>
 #include <vector>
 
+#include "tests/support/test_support.h"
+
 namespace
 {
 
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-constexpr bool kTsan = true;
-#else
-constexpr bool kTsan = false;
-#endif
-#else
-constexpr bool kTsan = false;
-#endif
+// temp_dir, slurp and the other helpers every suite shares.
+using namespace ou_test;
 
 const char kCampaign[] = "tools/campaign/campaign";
 const char kManifest[] = "campaign_manifest.tsv";
-
-std::string temp_dir(const std::string &name)
-{
-    const char *base = getenv("TEST_TMPDIR");
-    std::string dir = std::string(base ? base : "/tmp") + "/campaign-" + name;
-    std::string cmd = "rm -rf '" + dir + "' && mkdir -p '" + dir + "'";
-    EXPECT_EQ(system(cmd.c_str()), 0);
-    return dir;
-}
-
-std::string slurp(const std::string &path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-bool exists(const std::string &path)
-{
-    struct stat st;
-    return stat(path.c_str(), &st) == 0;
-}
-
-std::vector<std::string> list(const std::string &dir)
-{
-    std::vector<std::string> out;
-    std::string cmd = "ls -1 '" + dir + "' 2>/dev/null";
-    FILE *p = popen(cmd.c_str(), "r");
-    char buf[1024];
-    while (p && fgets(buf, sizeof buf, p)) {
-        std::string s(buf);
-        s.erase(s.find_last_not_of('\n') + 1);
-        out.push_back(s);
-    }
-    if (p)
-        pclose(p);
-    return out;
-}
 
 // The finding folders (16 hex digits) under findings/.
 std::set<std::string> findings(const std::string &ws)
 {
     std::set<std::string> out;
-    for (const auto &name : list(ws + "/findings"))
+    for (const auto &name : list_dir(ws + "/findings"))
         if (name.size() == 16 && name.find_first_not_of("0123456789abcdef") == std::string::npos)
             out.insert(name);
     return out;
@@ -131,7 +86,7 @@ template <typename F> bool wait_for(F pred, int seconds)
 // 1 when a running process (not this one) has text in its command line.
 bool process_mentions(const std::string &text)
 {
-    for (const auto &pid : list("/proc")) {
+    for (const auto &pid : list_dir("/proc")) {
         if (pid.find_first_not_of("0123456789") != std::string::npos ||
             pid == std::to_string(getpid()))
             continue;
@@ -182,7 +137,7 @@ class Campaign : public ::testing::Test
 
 TEST_F(Campaign, FindsMinimizesMergesAndReports)
 {
-    std::string ws = temp_dir("finds");
+    std::string ws = temp_dir("campaign-finds");
     int rc = run(ws,
                  {"--time", "20", "--harness", "objrt_weakref_strong", "--harness",
                   "calc_no_tail_calls", "--harness", "memo"},
@@ -203,8 +158,8 @@ TEST_F(Campaign, FindsMinimizesMergesAndReports)
         EXPECT_NE(c.rfind("memo:", 0), 0u) << "the clean memo found " << c;
 
     // The clean harness's corpus was merged, the working corpus kept.
-    EXPECT_FALSE(list(ws + "/corpus/memo/merged").empty()) << err;
-    EXPECT_FALSE(list(ws + "/corpus/memo/inputs").empty());
+    EXPECT_FALSE(list_dir(ws + "/corpus/memo/merged").empty()) << err;
+    EXPECT_FALSE(list_dir(ws + "/corpus/memo/inputs").empty());
     EXPECT_FALSE(exists(ws + "/findings/.campaign/merge/memo/control"));
     EXPECT_FALSE(exists(ws + "/corpus/objrt_weakref_strong")) << "defect corpora stay out";
 
@@ -239,12 +194,12 @@ TEST_F(Campaign, FindsMinimizesMergesAndReports)
 TEST_F(Campaign, ListedFindingsAreKnownNotNew)
 {
     const std::string harness = "objrt_weakref_strong";
-    std::string first = temp_dir("unlisted");
+    std::string first = temp_dir("campaign-unlisted");
     EXPECT_EQ(run(first, {"--time", "15", "--harness", harness}, "run"), 1);
     auto slugs = findings(first);
     ASSERT_FALSE(slugs.empty()) << slurp(first + "/run.err");
 
-    std::string ws = temp_dir("listed");
+    std::string ws = temp_dir("campaign-listed");
     std::string known = "# Known findings of " + harness + "\n\n";
     for (const auto &slug : slugs)
         known += "## " + slug + " listed by the test\n\nWhy it is set aside.\n\n";
@@ -282,7 +237,7 @@ TEST_F(Campaign, ListedFindingsAreKnownNotNew)
 
 TEST_F(Campaign, StopKeepsEverythingAndARerunContinues)
 {
-    std::string ws = temp_dir("stop");
+    std::string ws = temp_dir("campaign-stop");
     pid_t pid = start(
         ws, {"--time", "30", "--harness", "objrt_weakref_strong", "--harness", "memo"}, "first");
     ASSERT_TRUE(wait_for([&] { return !findings(ws).empty(); }, 90)) << slurp(ws + "/first.err");
@@ -299,7 +254,7 @@ TEST_F(Campaign, StopKeepsEverythingAndARerunContinues)
     auto before = findings(ws);
     for (const auto &slug : before)
         expect_complete(ws, slug);
-    size_t inputs = list(ws + "/corpus/memo/inputs").size();
+    size_t inputs = list_dir(ws + "/corpus/memo/inputs").size();
     EXPECT_GT(inputs, 0u);
     EXPECT_TRUE(exists(ws + "/findings/report.json")) << "reports are written on a stop too";
     json_t *state = load_json(ws + "/findings/.campaign/state.json");
@@ -315,15 +270,15 @@ TEST_F(Campaign, StopKeepsEverythingAndARerunContinues)
     auto after = findings(ws);
     for (const auto &slug : before)
         EXPECT_TRUE(after.count(slug)) << slug << " was lost";
-    EXPECT_GE(list(ws + "/corpus/memo/inputs").size(), inputs);
-    EXPECT_FALSE(list(ws + "/corpus/memo/merged").empty());
-    for (const auto &name : list(ws + "/findings/.campaign/pending/objrt_weakref_strong"))
+    EXPECT_GE(list_dir(ws + "/corpus/memo/inputs").size(), inputs);
+    EXPECT_FALSE(list_dir(ws + "/corpus/memo/merged").empty());
+    for (const auto &name : list_dir(ws + "/findings/.campaign/pending/objrt_weakref_strong"))
         ADD_FAILURE() << "still queued: " << name;
 }
 
 TEST_F(Campaign, AnInterruptedMergeResumes)
 {
-    std::string ws = temp_dir("merge");
+    std::string ws = temp_dir("campaign-merge");
     // Enough inputs that the merge takes a while, so the stop lands in it.
     std::string inputs = ws + "/corpus/memo/inputs";
     ASSERT_EQ(system(("mkdir -p '" + inputs + "'").c_str()), 0);
@@ -348,14 +303,14 @@ TEST_F(Campaign, AnInterruptedMergeResumes)
     EXPECT_EQ(rc, 0) << err;
     EXPECT_NE(err.find("resuming the merge into corpus/memo/merged"), std::string::npos) << err;
     EXPECT_FALSE(exists(ws + "/findings/.campaign/merge/memo/control"));
-    size_t merged = list(ws + "/corpus/memo/merged").size();
+    size_t merged = list_dir(ws + "/corpus/memo/merged").size();
     EXPECT_GT(merged, 0u);
     EXPECT_LT(merged, 6000u) << "set cover keeps the corpus small";
 }
 
 TEST_F(Campaign, QueuedInputsOfAnEarlierRunAreTriaged)
 {
-    std::string ws = temp_dir("queued");
+    std::string ws = temp_dir("campaign-queued");
     std::string pending = ws + "/findings/.campaign/pending/objrt_weakref_strong";
     ASSERT_EQ(system(("mkdir -p '" + pending + "'").c_str()), 0);
     std::ofstream(ws + "/leak.txt") << "threads 1\nschedule\nt0 h0 = list.new\n"
@@ -378,7 +333,7 @@ TEST_F(Campaign, QueuedInputsOfAnEarlierRunAreTriaged)
 
 TEST_F(Campaign, OneCampaignPerWorkspace)
 {
-    std::string ws = temp_dir("lock");
+    std::string ws = temp_dir("campaign-lock");
     pid_t first = start(ws, {"--time", "30", "--harness", "memo"}, "first");
     ASSERT_TRUE(wait_for([&] { return exists(ws + "/findings/.campaign/state.json"); }, 60));
     EXPECT_EQ(run(ws, {"--time", "5", "--harness", "memo"}, "second"), 2);
@@ -389,7 +344,7 @@ TEST_F(Campaign, OneCampaignPerWorkspace)
 
 TEST_F(Campaign, RefusesBadArguments)
 {
-    std::string ws = temp_dir("bad");
+    std::string ws = temp_dir("campaign-bad");
     EXPECT_EQ(run(ws, {"--harness", "no_such_harness"}, "unknown"), 2);
     std::string err = slurp(ws + "/unknown.err");
     EXPECT_NE(err.find("no harness named no_such_harness"), std::string::npos) << err;

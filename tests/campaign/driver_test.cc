@@ -5,12 +5,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vector>
+
+#include "tests/support/test_support.h"
 
 extern "C" {
 #include "tools/campaign/cp_driver.h"
@@ -19,27 +20,8 @@ extern "C" {
 namespace
 {
 
-std::string temp_dir(const std::string &name)
-{
-    const char *base = getenv("TEST_TMPDIR");
-    std::string dir = std::string(base ? base : "/tmp") + "/driver-" + name;
-    std::string cmd = "rm -rf '" + dir + "' && mkdir -p '" + dir + "'";
-    EXPECT_EQ(system(cmd.c_str()), 0);
-    return dir;
-}
-
-void write(const std::string &path, const std::string &text)
-{
-    std::ofstream(path, std::ios::binary) << text;
-}
-
-std::string slurp(const std::string &path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
+// temp_dir, slurp and the other helpers every suite shares.
+using namespace ou_test;
 
 TEST(StatusLine, ReadsLibFuzzerProgress)
 {
@@ -104,27 +86,9 @@ TEST(JobLog, NamesSanitizerReportsWithoutTheKit)
     EXPECT_EQ(jl.runs, 2) << "without final stats, the last status line counts";
 }
 
-TEST(Files, AtomicWritesLeaveNoTemporary)
-{
-    std::string dir = temp_dir("atomic");
-    std::string path = dir + "/a/b/file";
-    ASSERT_EQ(cp_mkdirs((dir + "/a/b").c_str()), 0);
-    ASSERT_EQ(cp_write_atomic(path.c_str(), "hello", 5), 0);
-    EXPECT_EQ(slurp(path), "hello");
-    EXPECT_FALSE(cp_exists((path + ".tmp").c_str()));
-    EXPECT_NE(cp_write_atomic((dir + "/missing/x").c_str(), "x", 1), 0);
-    size_t n = 0;
-    char **names = cp_list_dir((dir + "/a/b").c_str(), &n);
-    ASSERT_NE(names, nullptr);
-    EXPECT_EQ(n, 1u);
-    cp_free_names(names);
-    ASSERT_EQ(cp_remove_tree((dir + "/a").c_str()), 0);
-    EXPECT_FALSE(cp_exists((dir + "/a").c_str()));
-}
-
 TEST(Series, SkipsALineCutByAKill)
 {
-    std::string dir = temp_dir("series");
+    std::string dir = temp_dir("driver-series");
     cp_sample s = {};
     for (int i = 1; i <= 3; i++) {
         s.seconds = 10.0 * i;
@@ -169,19 +133,19 @@ cp_finding sample_finding(char *slug, char *harness)
 
 TEST(Store, AddsCountsAndLoadsFindings)
 {
-    std::string dir = temp_dir("store");
+    std::string dir = temp_dir("driver-store");
     std::string staging = dir + "/.campaign/staging/x";
-    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
-    write(staging + "/program.txt", "t0 h0 = list.new\n");
+    ASSERT_EQ(ou_mkdirs(staging.c_str()), 0);
+    write_file(staging + "/program.txt", "t0 h0 = list.new\n");
     char slug[] = "d792d99b768d14b4", harness[] = "objrt_weakref_strong", other[] = "objrt";
     cp_finding f = sample_finding(slug, harness);
     EXPECT_FALSE(cp_store_has(dir.c_str(), slug));
     ASSERT_EQ(cp_store_add(dir.c_str(), staging.c_str(), &f), 1);
     EXPECT_TRUE(cp_store_has(dir.c_str(), slug));
-    EXPECT_FALSE(cp_exists(staging.c_str())) << "staged by one rename";
+    EXPECT_FALSE(ou_exists(staging.c_str())) << "staged by one rename";
 
     // A second copy of the same finding is counted, not stored twice.
-    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
+    ASSERT_EQ(ou_mkdirs(staging.c_str()), 0);
     ASSERT_EQ(cp_store_add(dir.c_str(), staging.c_str(), &f), 0);
     ASSERT_EQ(cp_store_count(dir.c_str(), slug, other, 2000), 0);
     EXPECT_TRUE(cp_store_found(dir.c_str(), harness, "leak"));
@@ -189,8 +153,8 @@ TEST(Store, AddsCountsAndLoadsFindings)
     EXPECT_FALSE(cp_store_found(dir.c_str(), other, "growth"));
 
     // A corrupt finding is skipped with a message; the others still load.
-    ASSERT_EQ(cp_mkdirs((dir + "/0123456789abcdef").c_str()), 0);
-    write(dir + "/0123456789abcdef/finding.json", "{not json");
+    ASSERT_EQ(ou_mkdirs((dir + "/0123456789abcdef").c_str()), 0);
+    write_file(dir + "/0123456789abcdef/finding.json", "{not json");
     cp_finding *all = nullptr;
     size_t n = 0;
     ASSERT_EQ(cp_store_load(dir.c_str(), &all, &n), 0);
@@ -210,11 +174,11 @@ TEST(Store, AddsCountsAndLoadsFindings)
 
 TEST(Store, AReproducedCopyReplacesAFlakyFinding)
 {
-    std::string dir = temp_dir("upgrade");
+    std::string dir = temp_dir("driver-upgrade");
     std::string staging = dir + "/.campaign/staging/x";
     char slug[] = "00000000000000dd", first[] = "h1", second[] = "h2";
-    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
-    write(staging + "/minimized", "whole input");
+    ASSERT_EQ(ou_mkdirs(staging.c_str()), 0);
+    write_file(staging + "/minimized", "whole input");
     cp_finding f = sample_finding(slug, first);
     f.flaky = 1;
     f.ops_after = f.ops_before;
@@ -222,19 +186,19 @@ TEST(Store, AReproducedCopyReplacesAFlakyFinding)
     EXPECT_TRUE(cp_store_is_flaky(dir.c_str(), slug));
 
     // Another flaky copy is only counted.
-    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
+    ASSERT_EQ(ou_mkdirs(staging.c_str()), 0);
     ASSERT_EQ(cp_store_add(dir.c_str(), staging.c_str(), &f), 0);
 
     // A copy that reproduced and was minimized takes its place, keeping its history.
-    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
-    write(staging + "/minimized", "small");
-    write(staging + "/program.txt", "t0 h0 = list.new\n");
+    ASSERT_EQ(ou_mkdirs(staging.c_str()), 0);
+    write_file(staging + "/minimized", "small");
+    write_file(staging + "/program.txt", "t0 h0 = list.new\n");
     cp_finding g = sample_finding(slug, second);
     g.first_seen = g.last_seen = 5000;
     ASSERT_EQ(cp_store_add(dir.c_str(), staging.c_str(), &g), 1);
     EXPECT_FALSE(cp_store_is_flaky(dir.c_str(), slug));
     EXPECT_EQ(slurp(dir + "/" + slug + "/minimized"), "small");
-    EXPECT_FALSE(cp_exists(staging.c_str()));
+    EXPECT_FALSE(ou_exists(staging.c_str()));
     cp_finding *all = nullptr;
     size_t n = 0;
     ASSERT_EQ(cp_store_load(dir.c_str(), &all, &n), 0);
@@ -250,9 +214,9 @@ TEST(Store, AReproducedCopyReplacesAFlakyFinding)
 TEST(Store, ConcurrentCountsAreAllKept)
 {
     // The driver and triage children count the same finding at once.
-    std::string dir = temp_dir("concurrent");
+    std::string dir = temp_dir("driver-concurrent");
     std::string staging = dir + "/.campaign/staging/x";
-    ASSERT_EQ(cp_mkdirs(staging.c_str()), 0);
+    ASSERT_EQ(ou_mkdirs(staging.c_str()), 0);
     char slug[] = "00000000000000cc", harness[] = "h0";
     cp_finding f = sample_finding(slug, harness);
     ASSERT_EQ(cp_store_add(dir.c_str(), staging.c_str(), &f), 1);
@@ -309,15 +273,16 @@ TEST(Store, ReadsTheKitsReportLine)
 
 TEST(Manifest, ResolvesPathsCorporaAndExpectedClasses)
 {
-    std::string dir = temp_dir("manifest");
-    write(dir + "/m.tsv",
-          "objrt\tclean\tasan\tcorpus/objrt\th/objrt_bin\th/objrt_tool\th/seeds\t4096\t30\t-"
-          "\tharness/objrt\t-\tcorpus/objrt/known.md\n"
-          "objrt_gc_skips_dict\tdefect\tasan\tcorpus/objrt\tb\tt\t-\t100\t5\td.dict\tharness/"
-          "objrt\tleak\t-\n"
-          "objrt_refcount_nonatomic\tdefect\ttsan\tcorpus/objrt\tb\tt\ts\t4096\t30\t-\tharness/"
-          "objrt\tdata-race\t-\n"
-          "tiny\tclean\tasan\t-\t../ob/b\tt\ts\t4096\t30\t-\t.\tleak\t-\n");
+    std::string dir = temp_dir("driver-manifest");
+    write_file(
+        dir + "/m.tsv",
+        "objrt\tclean\tasan\tcorpus/objrt\th/objrt_bin\th/objrt_tool\th/seeds\t4096\t30\t-"
+        "\tharness/objrt\t-\tcorpus/objrt/known.md\n"
+        "objrt_gc_skips_dict\tdefect\tasan\tcorpus/objrt\tb\tt\t-\t100\t5\td.dict\tharness/"
+        "objrt\tleak\t-\n"
+        "objrt_refcount_nonatomic\tdefect\ttsan\tcorpus/objrt\tb\tt\ts\t4096\t30\t-\tharness/"
+        "objrt\tdata-race\t-\n"
+        "tiny\tclean\tasan\t-\t../ob/b\tt\ts\t4096\t30\t-\t.\tleak\t-\n");
     cp_harness *hs = nullptr;
     int n = cp_manifest_load((dir + "/m.tsv").c_str(), "/rf", &hs);
     ASSERT_EQ(n, 4);
@@ -348,20 +313,21 @@ TEST(Manifest, ResolvesPathsCorporaAndExpectedClasses)
     ASSERT_EQ(cp_job_corpus_dir("/ws", &hs[0], buf, sizeof buf), 0);
     EXPECT_STREQ(buf, "/ws/corpus/objrt/inputs");
     free(hs);
-    write(dir + "/bad.tsv", "objrt\tclean\tasan\n");
+    write_file(dir + "/bad.tsv", "objrt\tclean\tasan\n");
     EXPECT_EQ(cp_manifest_load((dir + "/bad.tsv").c_str(), "/rf", &hs), -1);
     EXPECT_EQ(cp_manifest_load((dir + "/missing.tsv").c_str(), "/rf", &hs), -1);
 }
 
 TEST(Known, ListsASlugByItsHeadingOnly)
 {
-    std::string dir = temp_dir("known");
-    write(dir + "/known.md", "# Known findings\n\n"
-                             "Mentions 0123456789abcdef in prose, which lists nothing.\n\n"
-                             "## 00112233445566ff leak: parse_item < parse_value\n"
-                             "A paragraph.\n\n"
-                             "##   a0b1c2d3e4f5a6b7   stack-overflow: print_value < print_array\r\n"
-                             "## ffeeddccbbaa99887 a longer slug is another slug\n");
+    std::string dir = temp_dir("driver-known");
+    write_file(dir + "/known.md",
+               "# Known findings\n\n"
+               "Mentions 0123456789abcdef in prose, which lists nothing.\n\n"
+               "## 00112233445566ff leak: parse_item < parse_value\n"
+               "A paragraph.\n\n"
+               "##   a0b1c2d3e4f5a6b7   stack-overflow: print_value < print_array\r\n"
+               "## ffeeddccbbaa99887 a longer slug is another slug\n");
     std::string known = dir + "/known.md";
     char why[64];
     ASSERT_EQ(cp_known_listed(known.c_str(), "00112233445566ff", why, sizeof why), 1);
@@ -383,15 +349,15 @@ TEST(Known, ListsASlugByItsHeadingOnly)
 
 TEST(JobCorpus, SetsAsideInputsThatFailWhileLoading)
 {
-    std::string ws = temp_dir("jobcorpus");
-    ASSERT_EQ(cp_mkdirs((ws + "/seeds").c_str()), 0);
-    ASSERT_EQ(cp_mkdirs((ws + "/corpus/memo/merged").c_str()), 0);
-    ASSERT_EQ(cp_mkdirs((ws + "/corpus/memo/inputs").c_str()), 0);
-    write(ws + "/seeds/good", "good");
-    write(ws + "/seeds/bad", "bad!");
-    write(ws + "/corpus/memo/merged/m1", "merged");
-    write(ws + "/corpus/memo/inputs/i1", "bad!");
-    write(ws + "/crash-1", "bad!");
+    std::string ws = temp_dir("driver-jobcorpus");
+    ASSERT_EQ(ou_mkdirs((ws + "/seeds").c_str()), 0);
+    ASSERT_EQ(ou_mkdirs((ws + "/corpus/memo/merged").c_str()), 0);
+    ASSERT_EQ(ou_mkdirs((ws + "/corpus/memo/inputs").c_str()), 0);
+    write_file(ws + "/seeds/good", "good");
+    write_file(ws + "/seeds/bad", "bad!");
+    write_file(ws + "/corpus/memo/merged/m1", "merged");
+    write_file(ws + "/corpus/memo/inputs/i1", "bad!");
+    write_file(ws + "/crash-1", "bad!");
     cp_harness h = {};
     snprintf(h.name, sizeof h.name, "memo");
     snprintf(h.corpus, sizeof h.corpus, "corpus/memo");
@@ -403,8 +369,8 @@ TEST(JobCorpus, SetsAsideInputsThatFailWhileLoading)
     cp_job_exclude(ws.c_str(), &h, (ws + "/crash-1").c_str());
     ASSERT_EQ(cp_job_seed_list(ws.c_str(), &h, list.c_str()), 1);
     EXPECT_EQ(slurp(list), ws + "/seeds/good," + ws + "/corpus/memo/merged/m1");
-    EXPECT_FALSE(cp_exists((ws + "/corpus/memo/inputs/i1").c_str()));
-    EXPECT_TRUE(cp_exists((ws + "/findings/.campaign/quarantine/memo/i1").c_str()));
+    EXPECT_FALSE(ou_exists((ws + "/corpus/memo/inputs/i1").c_str()));
+    EXPECT_TRUE(ou_exists((ws + "/findings/.campaign/quarantine/memo/i1").c_str()));
     char dir[4096];
     ASSERT_EQ(cp_job_corpus_dir(ws.c_str(), &h, dir, sizeof dir), 0);
     EXPECT_EQ(std::string(dir), ws + "/corpus/memo/inputs");

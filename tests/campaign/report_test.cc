@@ -2,7 +2,6 @@
 // read back with Jansson (JSON, SARIF) or as text (HTML), and written atomically to disk.
 #include <gtest/gtest.h>
 
-#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,8 @@
 #include <set>
 #include <string>
 #include <vector>
+
+#include "tests/support/test_support.h"
 
 extern "C" {
 #include "tools/campaign/cp_campaign.h"
@@ -803,53 +804,25 @@ TEST(ReportHtml, NoFindings)
 
 // ---- cp_report_write_all ----
 
-std::string TempDir()
-{
-    const char *base = getenv("TEST_TMPDIR");
-    std::string tmpl = std::string(base ? base : "/tmp") + "/reportXXXXXX";
-    EXPECT_NE(mkdtemp(&tmpl[0]), nullptr);
-    return tmpl;
-}
-
 std::set<std::string> List(const std::string &dir)
 {
-    std::set<std::string> names;
-    DIR *d = opendir(dir.c_str());
-    EXPECT_NE(d, nullptr);
-    for (struct dirent *e; d != nullptr && (e = readdir(d)) != nullptr;)
-        if (e->d_name[0] != '.')
-            names.insert(e->d_name);
-    if (d != nullptr)
-        closedir(d);
-    return names;
-}
-
-std::string ReadFile(const std::string &path)
-{
-    std::string s;
-    FILE *f = fopen(path.c_str(), "r");
-    EXPECT_NE(f, nullptr) << path;
-    char buf[4096];
-    for (size_t n; f != nullptr && (n = fread(buf, 1, sizeof buf, f)) > 0;)
-        s.append(buf, n);
-    if (f != nullptr)
-        fclose(f);
-    return s;
+    std::vector<std::string> names = ou_test::list_dir(dir);
+    return std::set<std::string>(names.begin(), names.end());
 }
 
 TEST(ReportWriteAll, WritesThreeFilesAndNoTemporary)
 {
     Model m;
     BuildRich(m);
-    std::string dir = TempDir();
+    std::string dir = ou_test::temp_dir("report-write");
     ASSERT_EQ(cp_report_write_all(m.Result(), dir.c_str()), 0);
     ASSERT_EQ(cp_report_write_all(m.Result(), dir.c_str()), 0); // replaces them
     EXPECT_EQ(List(dir), (std::set<std::string>{"report.html", "report.json", "report.sarif"}));
-    Doc json(ReadFile(dir + "/report.json"));
+    Doc json(ou_test::slurp(dir + "/report.json"));
     EXPECT_EQ(Int(json.root, "summary.findings"), 6);
-    Doc sarif(ReadFile(dir + "/report.sarif"));
+    Doc sarif(ou_test::slurp(dir + "/report.sarif"));
     EXPECT_EQ(Str(sarif.root, "version"), "2.1.0");
-    std::string html = ReadFile(dir + "/report.html");
+    std::string html = ou_test::slurp(dir + "/report.html");
     EXPECT_NE(html.find("</html>"), std::string::npos);
 }
 
@@ -857,11 +830,9 @@ TEST(ReportWriteAll, UnwritableDirectoryFails)
 {
     Model m;
     BuildRich(m);
-    std::string dir = TempDir();
+    std::string dir = ou_test::temp_dir("report-unwritable");
     std::string file = dir + "/plain";
-    FILE *f = fopen(file.c_str(), "w");
-    ASSERT_NE(f, nullptr);
-    fclose(f);
+    ou_test::write_file(file, "");
     for (std::string bad : {dir + "/missing", file}) { // absent; not a directory
         testing::internal::CaptureStderr();
         EXPECT_EQ(cp_report_write_all(m.Result(), bad.c_str()), -1) << bad;
@@ -875,7 +846,7 @@ TEST(ReportWriteAll, FailedRenameRemovesTheTemporary)
 {
     Model m;
     BuildRich(m);
-    std::string dir = TempDir();
+    std::string dir = ou_test::temp_dir("report-rename");
     ASSERT_EQ(mkdir((dir + "/report.sarif").c_str(), 0755), 0); // a directory in the way
     ASSERT_EQ(mkdir((dir + "/report.sarif/keep").c_str(), 0755), 0);
     testing::internal::CaptureStderr();

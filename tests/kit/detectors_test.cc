@@ -7,6 +7,8 @@
 #include <unistd.h>
 #include <vector>
 
+#include "tests/support/test_support.h"
+
 extern "C" {
 #include <ouroboros/ob_kit.h>
 
@@ -85,11 +87,8 @@ TEST(Leak, WeakBackReferencesLeakNothing)
 
 TEST(LeakDeathTest, AForgottenMallocIsFoundByLeakSanitizer)
 {
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-    GTEST_SKIP() << "ThreadSanitizer builds have no LeakSanitizer";
-#endif
-#endif
+    if (ou_test::kTsan)
+        GTEST_SKIP() << "ThreadSanitizer builds have no LeakSanitizer";
     EXPECT_EXIT(run_and_say("threads 1\nt0 lost.alloc 7\n"), ::testing::ExitedWithCode(0),
                 "found=leak sig=\\[leak: op_lost_alloc");
     EXPECT_EXIT(run_and_say("threads 1\nt0 kept.alloc 7\n"), ::testing::ExitedWithCode(0),
@@ -118,16 +117,11 @@ TEST(Growth, ABoundedLruIsNot)
 
 // The stack detectors name the recursion from AddressSanitizer's overflow report; under
 // ThreadSanitizer an overflow ends the process inside its own handler, without one.
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define OB_NO_STACK_REPORTS 1
-#endif
-#endif
-#ifdef OB_NO_STACK_REPORTS
-#define SKIP_WITHOUT_STACK_REPORTS() GTEST_SKIP() << "needs AddressSanitizer's overflow report"
-#else
-#define SKIP_WITHOUT_STACK_REPORTS() (void)0
-#endif
+#define SKIP_WITHOUT_STACK_REPORTS()                                                               \
+    do {                                                                                           \
+        if (ou_test::kTsan)                                                                        \
+            GTEST_SKIP() << "needs AddressSanitizer's overflow report";                            \
+    } while (0)
 
 std::string nest_program(int depth)
 {
@@ -267,28 +261,20 @@ TEST(HangDeathTest, AnEndlessLoopIsReportedWithWhereEachThreadIs)
 // the program, written before the sanitizer ends the process.
 TEST(SanitizerDeathTest, UseAfterFreeIsReportedWithProgramAndSignature)
 {
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
+    if (!ou_test::kAsan)
+        GTEST_SKIP() << "needs AddressSanitizer";
     EXPECT_DEATH(run("threads 2\nt1 use_after_free 2\n"),
                  "FINDING heap-use-after-free.*signature: heap-use-after-free: "
                  "op_use_after_free.*t1 use_after_free 2");
-#else
-    GTEST_SKIP() << "needs AddressSanitizer";
-#endif
-#endif
 }
 
 TEST(SanitizerDeathTest, UndefinedBehaviorIsReportedWithProgramAndSignature)
 {
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
+    if (!ou_test::kAsan)
+        GTEST_SKIP() << "UBSan runs with AddressSanitizer in the default config";
     EXPECT_DEATH(run("threads 1\nt0 overflow 1\n"),
                  "FINDING undefined-behavior.*signature: undefined-behavior: op_overflow.*"
                  "t0 overflow 1");
-#else
-    GTEST_SKIP() << "UBSan runs with AddressSanitizer in the default config";
-#endif
-#endif
 }
 
 TEST(Invariant, AFailedCheckIsReportedWithItsMessage)

@@ -236,6 +236,12 @@ static int64_t gauge_lru(void)
     return atomic_load(&nlru);
 }
 
+static const ob_gauge gauges[] = {
+    {"live_nodes", gauge_nodes, OB_GAUGE_BALANCED},
+    {"interned", gauge_interned, OB_GAUGE_BOUNDED},
+    {"lru_entries", gauge_lru, OB_GAUGE_BOUNDED},
+};
+
 static const ob_op ops[] = {
     {"node.new", op_node_new, 0, {{0}}, 1},
     {"node.link", op_node_link, 2, {OB_HANDLE, OB_HANDLE}, 0},
@@ -252,20 +258,6 @@ static const ob_op ops[] = {
     {"overflow", op_overflow, 1, {OB_INT(0, 1)}, 0},
 };
 
-static const ob_gauge gauges[] = {
-    {"live_nodes", gauge_nodes, OB_GAUGE_BALANCED},
-    {"interned", gauge_interned, OB_GAUGE_BOUNDED},
-    {"lru_entries", gauge_lru, OB_GAUGE_BOUNDED},
-};
-
-const ob_target ob_harness_target = {
-    .name = "lab",
-    .ops = ops,
-    .nops = sizeof ops / sizeof ops[0],
-    .release = lab_release,
-    .check = lab_check,
-    .gauges = gauges,
-    .ngauges = sizeof gauges / sizeof gauges[0],
-    .enumerate = lab_enumerate,
-    .detect = "hang_seconds=1",
-};
+const ob_target ob_harness_target =
+    OB_TARGET("lab", ops, OB_GAUGES(gauges), .release = lab_release, .check = lab_check,
+              .enumerate = lab_enumerate, .detect = "hang_seconds=1");

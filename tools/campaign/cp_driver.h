@@ -10,6 +10,7 @@
 #define CP_DRIVER_H
 
 #include "cp_campaign.h"
+#include "harness/util/ou_util.h"
 
 #include <signal.h>
 #include <sys/types.h>
@@ -46,47 +47,37 @@ int cp_manifest_load(const char *path, const char *runfiles, cp_harness **out);
    or when known is "" or unreadable. */
 int cp_known_listed(const char *known, const char *slug, char *why, size_t len);
 
-/* ---- files ---- */
+/* ---- paths (files and processes: harness/util/ou_util.h) ---- */
 
-int cp_mkdirs(const char *path);
-/* Writes data to path through path.<pid>.tmp and a rename, with fsync. 0 or -1. */
-int cp_write_atomic(const char *path, const void *data, size_t n);
-/* The whole file, NUL-terminated; NULL when unreadable. */
-char *cp_read_file(const char *path, size_t *n);
-int cp_copy_file(const char *from, const char *to);
-int cp_remove_tree(const char *path);
-int cp_exists(const char *path);
-/* Names in a folder (no dot files), sorted; NULL-terminated array the caller frees with
-   cp_free_names. Returns NULL when the folder cannot be read. */
-char **cp_list_dir(const char *path, size_t *n);
-void cp_free_names(char **names);
-/* A formatted path into a static-free buffer of the caller. Truncation is an error (-1). */
+/* A formatted path into a buffer of the caller. Truncation is an error (-1, with a
+   message). */
 int cp_path(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* ---- child processes ---- */
 
-/* Environment additions for a harness's children (OB_EXECUTOR=pool for TSan builds). */
+/* Environment additions for a harness's children: "NAME=VALUE" entries, NULL-terminated
+   (OB_EXECUTOR=pool for TSan builds). */
 typedef struct cp_env {
-    const char *names[4];
-    const char *values[4];
-    int n;
+    const char *vars[4];
 } cp_env;
 void cp_env_for(const cp_harness *h, cp_env *env);
 
-/* Whether cp_spawn gives each child a process group of its own (the driver does); a
+/* Whether the campaign's children get a process group of their own (the driver's do); a
    triage child clears it, so that killing the triage's group kills all it started. */
 extern int cp_spawn_new_group;
 
-/* Starts argv (in its own process group, see above) with stdout and stderr to `log`
-   (appended when `append`). Returns the pid, or -1. */
+/* Starts argv (its group as above, killed when this process dies) with stdout and stderr
+   to `log` (appended when `append`; NULL: /dev/null). Returns the pid, or -1. */
 pid_t cp_spawn(char *const argv[], const cp_env *env, const char *log, int append);
-/* Runs argv to completion (see cp_spawn) and returns its exit status (128+signal when
-   killed), or -1 when it could not start. A stop request (cp_stopping) ends it early. */
+/* fork() for a child that runs our code, set up as cp_spawn's with output appended to log:
+   0 in the child, its pid here, or -1. */
+pid_t cp_fork(const char *log);
+/* Runs argv to completion (see cp_spawn, output appended) and returns its exit status
+   (128+signal when killed), or -1 when it could not start. A stop request (cp_stopping)
+   ends it early: SIGINT, then SIGKILL 10 s later. */
 int cp_run(char *const argv[], const cp_env *env, const char *log);
 /* cp_run with a limit: past `seconds`, the child gets SIGINT, then SIGKILL 10 s later. */
 int cp_run_limited(char *const argv[], const cp_env *env, const char *log, double seconds);
-/* Signals the child's whole process group. */
-void cp_signal_group(pid_t pid, int sig);
 
 /* Set by SIGINT or SIGTERM: finish what must be finished, start nothing new. */
 extern volatile sig_atomic_t cp_stopping;
@@ -190,6 +181,5 @@ int cp_merge(const char *workspace, const cp_harness *h, size_t *before, size_t 
 
 /* Unix time. */
 long long cp_now(void);
-double cp_monotonic(void);
 
 #endif

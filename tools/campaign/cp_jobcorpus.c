@@ -41,7 +41,7 @@ static int has_line(const char *text, const char *line)
 static void add_files(FILE *list, int *count, const char *dir, const char *kind,
                       const char *excluded)
 {
-    char **names = cp_list_dir(dir, NULL);
+    char **names = ou_list_dir(dir, NULL);
     for (char **p = names; p && *p; p++) {
         char key[512];
         snprintf(key, sizeof key, "%s/%s", kind, *p);
@@ -49,7 +49,7 @@ static void add_files(FILE *list, int *count, const char *dir, const char *kind,
             continue;
         fprintf(list, "%s%s/%s", (*count)++ ? "," : "", dir, *p);
     }
-    cp_free_names(names);
+    ou_free_names(names);
 }
 
 int cp_job_seed_list(const char *ws, const cp_harness *h, const char *list_path)
@@ -58,7 +58,7 @@ int cp_job_seed_list(const char *ws, const cp_harness *h, const char *list_path)
     if (excluded_path(ws, h, excl, sizeof excl) ||
         cp_path(merged, sizeof merged, "%s/%s/merged", ws, h->corpus))
         return -1;
-    char *excluded = cp_read_file(excl, NULL);
+    char *excluded = ou_read_file(excl, NULL);
     char *text = NULL;
     size_t len = 0;
     FILE *list = open_memstream(&text, &len);
@@ -73,7 +73,7 @@ int cp_job_seed_list(const char *ws, const cp_harness *h, const char *list_path)
         add_files(list, &count, merged, "merged", excluded);
     fclose(list);
     free(excluded);
-    int rc = cp_write_atomic(list_path, text, len);
+    int rc = ou_write_atomic(list_path, text, len);
     free(text);
     return rc ? -1 : count > 0;
 }
@@ -81,19 +81,19 @@ int cp_job_seed_list(const char *ws, const cp_harness *h, const char *list_path)
 /* The name of a file in dir with exactly these bytes, or NULL (the caller frees). */
 static char *same_bytes(const char *dir, const char *data, size_t n)
 {
-    char **names = cp_list_dir(dir, NULL);
+    char **names = ou_list_dir(dir, NULL);
     char *found = NULL;
     for (char **p = names; p && *p && !found; p++) {
         char path[4096];
         size_t m;
         if (cp_path(path, sizeof path, "%s/%s", dir, *p))
             continue;
-        char *other = cp_read_file(path, &m);
+        char *other = ou_read_file(path, &m);
         if (other && m == n && memcmp(other, data, n) == 0)
             found = strdup(*p);
         free(other);
     }
-    cp_free_names(names);
+    ou_free_names(names);
     return found;
 }
 
@@ -101,10 +101,10 @@ static void exclude_key(const char *ws, const cp_harness *h, const char *key)
 {
     char path[4096], dir[4096];
     if (excluded_path(ws, h, path, sizeof path) ||
-        cp_path(dir, sizeof dir, "%s/findings/.campaign/excluded", ws) || cp_mkdirs(dir))
+        cp_path(dir, sizeof dir, "%s/findings/.campaign/excluded", ws) || ou_mkdirs(dir))
         return;
     size_t n = 0;
-    char *old = cp_read_file(path, &n);
+    char *old = ou_read_file(path, &n);
     if (old && has_line(old, key)) {
         free(old);
         return;
@@ -113,7 +113,7 @@ static void exclude_key(const char *ws, const cp_harness *h, const char *key)
     char *text = malloc(len);
     if (text) {
         snprintf(text, len, "%s%s\n", old ? old : "", key);
-        cp_write_atomic(path, text, strlen(text));
+        ou_write_atomic(path, text, strlen(text));
     }
     free(text);
     free(old);
@@ -122,7 +122,7 @@ static void exclude_key(const char *ws, const cp_harness *h, const char *key)
 void cp_job_exclude(const char *ws, const cp_harness *h, const char *artifact)
 {
     size_t n;
-    char *data = cp_read_file(artifact, &n);
+    char *data = ou_read_file(artifact, &n);
     if (!data)
         return;
     char merged[4096], inputs[4096], key[512];
@@ -144,7 +144,7 @@ void cp_job_exclude(const char *ws, const cp_harness *h, const char *artifact)
         char from[4096], dir[4096], to[4096];
         if (cp_path(from, sizeof from, "%s/%s", inputs, name) == 0 &&
             cp_path(dir, sizeof dir, "%s/findings/.campaign/quarantine/%s", ws, h->name) == 0 &&
-            cp_mkdirs(dir) == 0 && cp_path(to, sizeof to, "%s/%s", dir, name) == 0)
+            ou_mkdirs(dir) == 0 && cp_path(to, sizeof to, "%s/%s", dir, name) == 0)
             rename(from, to);
         free(name);
     }

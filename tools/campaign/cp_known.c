@@ -36,7 +36,7 @@ int cp_known_listed(const char *known, const char *slug, char *why, size_t len)
 {
     if (!*known || strlen(slug) != 16)
         return 0;
-    char *text = cp_read_file(known, NULL);
+    char *text = ou_read_file(known, NULL);
     if (!text)
         return 0;
     const char *rest = NULL;

@@ -5,8 +5,8 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "cp_driver.h"
+#include "harness/util/ou_report_line.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,15 +90,11 @@ static void sanitizer_class(const char *text, char klass[64])
 
 static void kit_report(const char *text, char klass[64], char slug[17])
 {
-    char json[65536];
-    /* The first report is the cause; a later one (a hang after a sanitizer's report) is not. */
-    after(text, "==ouroboros-json== ", 0, json, sizeof json);
-    json_t *root = *json ? json_loads(json, 0, NULL) : NULL;
-    const char *k = json_string_value(json_object_get(root, "class"));
-    const char *s = json_string_value(json_object_get(root, "slug"));
-    if (k && strlen(k) < 64)
+    json_t *root = ou_report_line(text);
+    const char *k = ou_report_str(root, "class"), *s = ou_report_str(root, "slug");
+    if (*k && strlen(k) < 64)
         strcpy(klass, k);
-    if (s && strlen(s) == 16)
+    if (strlen(s) == 16)
         strcpy(slug, s);
     json_decref(root);
 }

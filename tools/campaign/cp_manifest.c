@@ -70,7 +70,7 @@ static int parse_line(char *line, const char *runfiles, cp_harness *h)
 int cp_manifest_load(const char *path, const char *runfiles, cp_harness **out)
 {
     size_t size;
-    char *text = cp_read_file(path, &size);
+    char *text = ou_read_file(path, &size);
     if (!text) {
         fprintf(stderr, "campaign: cannot read the harness manifest %s\n", path);
         return -1;

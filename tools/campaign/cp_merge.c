@@ -34,26 +34,26 @@ void cp_merge_recover(const char *ws, const cp_harness *h)
     merge_paths p;
     if (paths_of(ws, h, &p))
         return;
-    if (cp_exists(p.old) && !cp_exists(p.merged)) {
+    if (ou_exists(p.old) && !ou_exists(p.merged)) {
         /* Killed between the two renames: merged/ moved aside, next/ not yet in place. */
         if (rename(p.old, p.merged))
             fprintf(stderr, "campaign: cannot restore %s: %s\n", p.merged, strerror(errno));
-    } else if (cp_exists(p.old)) {
-        cp_remove_tree(p.old);
+    } else if (ou_exists(p.old)) {
+        ou_remove_tree(p.old);
     }
 }
 
 int cp_merge_pending(const char *ws, const cp_harness *h)
 {
     merge_paths p;
-    return paths_of(ws, h, &p) == 0 && cp_exists(p.control);
+    return paths_of(ws, h, &p) == 0 && ou_exists(p.control);
 }
 
 static size_t count_files(const char *dir)
 {
     size_t n = 0;
-    char **names = cp_list_dir(dir, &n);
-    cp_free_names(names);
+    char **names = ou_list_dir(dir, &n);
+    ou_free_names(names);
     return names ? n : 0;
 }
 
@@ -63,11 +63,11 @@ int cp_merge(const char *ws, const cp_harness *h, size_t *before, size_t *after)
     if (paths_of(ws, h, &p))
         return -1;
     cp_merge_recover(ws, h);
-    if (cp_mkdirs(p.merged) || cp_mkdirs(p.inputs) || cp_mkdirs(p.work))
+    if (ou_mkdirs(p.merged) || ou_mkdirs(p.inputs) || ou_mkdirs(p.work))
         return -1;
-    if (!cp_exists(p.control) && cp_remove_tree(p.next))
+    if (!ou_exists(p.control) && ou_remove_tree(p.next))
         return -1;
-    if (cp_mkdirs(p.next))
+    if (ou_mkdirs(p.next))
         return -1;
     *before = count_files(p.merged);
     char max_len[32], timeout[32], control[4200];
@@ -93,7 +93,7 @@ int cp_merge(const char *ws, const cp_harness *h, size_t *before, size_t *after)
         /* A control file that says "done" with nothing in next/ (a kill after libFuzzer's
            passes, before it copied): merge again from scratch rather than empty merged/. */
         unlink(p.control);
-        if (cp_remove_tree(p.next) || cp_mkdirs(p.next))
+        if (ou_remove_tree(p.next) || ou_mkdirs(p.next))
             return -1;
         rc = cp_run(argv, &env, p.log);
     }
@@ -114,14 +114,14 @@ int cp_merge(const char *ws, const cp_harness *h, size_t *before, size_t *after)
     /* Bazel's runfiles need the folder to exist even when the merge kept nothing. */
     char keep[4200];
     snprintf(keep, sizeof keep, "%s/.keep", p.next);
-    if (cp_write_atomic(keep, "", 0))
+    if (ou_write_atomic(keep, "", 0))
         return -1;
     if (rename(p.merged, p.old) || rename(p.next, p.merged)) {
         fprintf(stderr, "campaign: cannot replace %s: %s\n", p.merged, strerror(errno));
         cp_merge_recover(ws, h);
         return -1;
     }
-    cp_remove_tree(p.old);
+    ou_remove_tree(p.old);
     *after = count_files(p.merged);
     return 0;
 }

@@ -1,22 +1,22 @@
 /*
-** cp_proc.c: child processes and stop requests. Every child runs in its own process group,
-** so a stop reaches the grandchildren too (libFuzzer's merge workers, the tool's replays),
-** and a terminal's Ctrl-C reaches only the driver, which decides what to stop and how.
+** cp_proc.c: the campaign's children and stop requests. Every child runs in its own process
+** group, so a stop reaches the grandchildren too (libFuzzer's merge workers, the tool's
+** replays), and a terminal's Ctrl-C reaches only the driver, which decides what to stop and
+** how. Nothing outlives the driver, even a SIGKILLed one: a rerun would find it at work.
 */
 #define _POSIX_C_SOURCE 200809L
 
 #include "cp_driver.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
+
+/* A stopped child gets this long between SIGINT and SIGKILL: libFuzzer then leaves a
+   merge control file ready to resume. */
+static const double STOP_GRACE = 10;
 
 volatile sig_atomic_t cp_stopping;
 int cp_spawn_new_group = 1;
@@ -43,62 +43,40 @@ long long cp_now(void)
     return (long long)time(NULL);
 }
 
-double cp_monotonic(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 void cp_env_for(const cp_harness *h, cp_env *env)
 {
-    env->n = 0;
-    if (h->tsan) {
-        env->names[env->n] = "OB_EXECUTOR";
-        env->values[env->n++] = "pool";
-    }
+    memset(env, 0, sizeof *env);
+    if (h->tsan)
+        env->vars[0] = "OB_EXECUTOR=pool";
+}
+
+static ou_cmd child(char *const argv[], const cp_env *env, const char *log, int append)
+{
+    return (ou_cmd){.argv = (const char *const *)argv,
+                    .env = env ? env->vars : NULL,
+                    .out = log ? log : "/dev/null",
+                    .err = log ? log : "/dev/null",
+                    .append = append,
+                    .own_group = cp_spawn_new_group,
+                    .die_with_parent = 1};
 }
 
 pid_t cp_spawn(char *const argv[], const cp_env *env, const char *log, int append)
 {
-    pid_t pid = fork();
-    if (pid < 0) {
+    ou_cmd cmd = child(argv, env, log, append);
+    pid_t pid = ou_spawn(&cmd);
+    if (pid < 0)
         fprintf(stderr, "campaign: cannot start %s: %s\n", argv[0], strerror(errno));
-        return -1;
-    }
-    if (pid > 0) {
-        if (cp_spawn_new_group)
-            setpgid(pid, pid);
-        return pid;
-    }
-    if (cp_spawn_new_group)
-        setpgid(0, 0);
-    /* Nothing outlives the driver, even a SIGKILLed one: a rerun would find it at work. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGHUP, SIG_DFL);
-    for (int i = 0; env && i < env->n; i++)
-        setenv(env->names[i], env->values[i], 1);
-    int fd = open(log ? log : "/dev/null",
-                  O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC) | O_CLOEXEC, 0666);
-    int in = open("/dev/null", O_RDONLY);
-    if (fd < 0 || in < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0 || dup2(in, 0) < 0)
-        _exit(127);
-    execv(argv[0], argv);
-    dprintf(2, "campaign: cannot run %s: %s\n", argv[0], strerror(errno));
-    _exit(127);
+    return pid;
 }
 
-void cp_signal_group(pid_t pid, int sig)
+pid_t cp_fork(const char *log)
 {
-    if (pid > 0 && kill(-pid, sig) != 0)
-        kill(pid, sig); /* not a group leader: a triage child's own child */
-}
-
-static int status_code(int status)
-{
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    ou_cmd cmd = child(NULL, NULL, log, 1);
+    pid_t pid = ou_fork(&cmd);
+    if (pid < 0)
+        fprintf(stderr, "campaign: cannot fork: %s\n", strerror(errno));
+    return pid;
 }
 
 int cp_run(char *const argv[], const cp_env *env, const char *log)
@@ -108,27 +86,14 @@ int cp_run(char *const argv[], const cp_env *env, const char *log)
 
 int cp_run_limited(char *const argv[], const cp_env *env, const char *log, double seconds)
 {
-    pid_t pid = cp_spawn(argv, env, log, 1);
-    if (pid < 0)
-        return -1;
-    int status = 0, signalled = 0;
-    double deadline = 0, limit = seconds > 0 ? cp_monotonic() + seconds : 0;
-    for (;;) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid)
-            return status_code(status);
-        if (r < 0 && errno != EINTR)
-            return -1;
-        if ((cp_stopping || (limit && cp_monotonic() > limit)) && !signalled) {
-            /* SIGINT first: libFuzzer then leaves a merge control file ready to resume. */
-            cp_signal_group(pid, SIGINT);
-            signalled = 1;
-            deadline = cp_monotonic() + 10;
-        } else if (signalled == 1 && cp_monotonic() > deadline) {
-            cp_signal_group(pid, SIGKILL);
-            signalled = 2;
-        }
-        struct timespec ts = {0, 20 * 1000 * 1000};
-        nanosleep(&ts, NULL);
-    }
+    ou_cmd cmd = child(argv, env, log, 1);
+    cmd.interrupt = seconds;
+    cmd.timeout = seconds > 0 ? seconds + STOP_GRACE : 0;
+    cmd.grace = STOP_GRACE;
+    cmd.stop = &cp_stopping;
+    ou_result r;
+    if (ou_run(&cmd, &r) == 0)
+        return r.status;
+    fprintf(stderr, "campaign: cannot run %s: %s\n", argv[0], strerror(errno));
+    return -1;
 }

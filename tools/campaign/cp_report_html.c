@@ -48,21 +48,10 @@ static void html_byte(FILE *out, unsigned char c)
 /* Text or attribute value, escaped; NULL writes `absent`. */
 static void html_text_or(FILE *out, const char *s, const char *absent)
 {
-    if (s == NULL) {
+    if (s == NULL)
         fputs(absent, out);
-        return;
-    }
-    const unsigned char *u = (const unsigned char *)s;
-    size_t n = strlen(s);
-    for (size_t i = 0; i < n;) {
-        size_t len = u[i] >= 0x80 ? cp_utf8_len(u + i, n - i) : 0;
-        if (len > 0) {
-            fwrite(u + i, 1, len, out);
-            i += len;
-        } else {
-            html_byte(out, u[i++]);
-        }
-    }
+    else
+        ou_utf8_write(out, s, html_byte);
 }
 
 static void html_text(FILE *out, const char *s)

@@ -3,7 +3,8 @@
 **
 ** Finding text comes from symbolizers and sanitizer reports, so it may hold any bytes.
 ** Every writer reads it the same way: valid UTF-8 sequences stay as they are, and a byte
-** that is not part of one is read as Latin-1 (as the kit's JSON lines do), so one mangled
+** that is not part of one is read as Latin-1 (ou_utf8_write, as the kit's JSON lines do), so one
+*mangled
 ** name never makes a document invalid. A NULL string is "absent", never a crash.
 */
 #ifndef CP_REPORT_INT_H
@@ -14,13 +15,9 @@
 #endif
 
 #include "cp_campaign.h"
+#include "harness/util/ou_util.h"
 
 #include <jansson.h>
-
-/* Length of the valid UTF-8 sequence of 2 to 4 bytes at s (at most n bytes), or 0 when
-   s[0] does not start one. Rejects overlong forms, surrogates and code points above
-   U+10FFFF. */
-size_t cp_utf8_len(const unsigned char *s, size_t n);
 
 /* "YYYY-MM-DDTHH:MM:SSZ" for Unix seconds t, into buf (32 bytes are enough). 0, or -1
    with buf "" when t is outside the years 0 to 9999. */

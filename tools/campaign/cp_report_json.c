@@ -22,20 +22,6 @@
 
 /* ---- shared helpers ---- */
 
-size_t cp_utf8_len(const unsigned char *s, size_t n)
-{
-    size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
-    if (s[0] < 0xc2 || s[0] > 0xf4 || len > n)
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-    if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-        (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
-        return 0;
-    return len;
-}
-
 int cp_iso8601(long long t, char *buf, size_t cap)
 {
     /* Years 0 to 9999: ISO-8601 without an expanded year. */
@@ -52,23 +38,13 @@ json_t *cp_json_text(const char *s)
 {
     if (s == NULL)
         return json_null();
-    const unsigned char *u = (const unsigned char *)s;
-    size_t n = strlen(s), k = 0;
-    char *buf = malloc(2 * n + 1); /* a Latin-1 byte takes at most two */
-    if (buf == NULL)
+    char *buf = NULL;
+    size_t k = 0;
+    FILE *mem = open_memstream(&buf, &k);
+    if (mem == NULL)
         return NULL;
-    for (size_t i = 0; i < n;) {
-        size_t len = u[i] >= 0x80 ? cp_utf8_len(u + i, n - i) : 1;
-        if (len > 0) {
-            memcpy(buf + k, u + i, len);
-            k += len;
-            i += len;
-        } else {
-            buf[k++] = (char)(0xc0 | (u[i] >> 6));
-            buf[k++] = (char)(0x80 | (u[i++] & 0x3f));
-        }
-    }
-    json_t *v = json_stringn(buf, k);
+    ou_utf8_write(mem, s, ou_latin1_byte);
+    json_t *v = fclose(mem) == 0 ? json_stringn(buf, k) : NULL;
     free(buf);
     return v;
 }

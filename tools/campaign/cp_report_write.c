@@ -1,13 +1,14 @@
 /*
 ** cp_report_write.c: the three reports into a directory, each replaced atomically.
 **
-** Each report is written to "<name>.tmp" in the same directory, flushed and fsync'd, then
-** renamed over "<name>": a reader (or a campaign killed mid-write) sees the old report or
-** the new one, never half of one. On any failure the temporary file is removed. The
-** directory is fsync'd once at the end so the renames survive a crash.
+** Each report is rendered in memory and written by ou_write_atomic (a temporary in the same
+** directory, fsync'd, renamed over "<name>"): a reader (or a campaign killed mid-write)
+** sees the old report or the new one, never half of one, and no temporary stays behind.
+** The directory is fsync'd once at the end so the renames survive a crash.
 */
 #define _GNU_SOURCE
 #include "cp_report_int.h"
+#include "harness/util/ou_util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,40 +33,25 @@ static int fail(const char *what, const char *path, int err)
     return -1;
 }
 
-/* Writes the report into tmp and closes it. 0, or -1 with a message. */
-static int write_tmp(const cp_result *r, const struct report_file *rf, const char *tmp)
-{
-    FILE *f = fopen(tmp, "w");
-    if (f == NULL)
-        return fail("cannot create", tmp, errno);
-    errno = 0;
-    int rc = rf->write(r, f) != 0 ? fail("cannot write", tmp, errno ? errno : EIO) : 0;
-    if (rc == 0 && fflush(f) != 0)
-        rc = fail("cannot write", tmp, errno);
-    if (rc == 0 && fsync(fileno(f)) != 0)
-        rc = fail("cannot sync", tmp, errno);
-    if (fclose(f) != 0 && rc == 0)
-        rc = fail("cannot close", tmp, errno);
-    return rc;
-}
-
+/* Renders the report in memory, then writes it with ou_write_atomic. */
 static int write_one(const cp_result *r, const char *dir, const struct report_file *rf)
 {
-    char *path = NULL, *tmp = NULL;
+    char *path = NULL, *text = NULL;
+    size_t len = 0;
     if (asprintf(&path, "%s/%s", dir, rf->name) < 0)
         return fail("cannot name", rf->name, ENOMEM);
-    int rc;
-    if (asprintf(&tmp, "%s.tmp", path) < 0) {
-        tmp = NULL; /* undefined after a failure */
-        rc = fail("cannot name", path, ENOMEM);
-    } else {
-        rc = write_tmp(r, rf, tmp);
+    FILE *mem = open_memstream(&text, &len);
+    int rc = mem == NULL ? fail("cannot render", path, errno) : 0;
+    if (mem != NULL) {
+        errno = 0;
+        if (rf->write(r, mem) != 0)
+            rc = fail("cannot render", path, errno ? errno : ENOMEM);
+        if (fclose(mem) != 0 && rc == 0)
+            rc = fail("cannot render", path, errno);
     }
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = fail("cannot rename into", path, errno);
-    if (rc != 0 && tmp != NULL && unlink(tmp) != 0 && errno != ENOENT)
-        fail("cannot remove", tmp, errno);
-    free(tmp);
+    if (rc == 0 && ou_write_atomic(path, text, len) != 0)
+        rc = fail("cannot write", path, errno);
+    free(text);
     free(path);
     return rc;
 }

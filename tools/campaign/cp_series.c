@@ -20,7 +20,7 @@ int cp_series_append(const char *findings, const char *harness, const cp_sample 
 {
     char path[4096], dir[4096];
     if (series_path(path, sizeof path, findings, harness) ||
-        cp_path(dir, sizeof dir, "%s/.campaign/series", findings) || cp_mkdirs(dir))
+        cp_path(dir, sizeof dir, "%s/.campaign/series", findings) || ou_mkdirs(dir))
         return -1;
     FILE *f = fopen(path, "a");
     if (!f)
@@ -39,7 +39,7 @@ int cp_series_load(const char *findings, const char *harness, cp_sample **out, s
     *execs = 0;
     if (series_path(path, sizeof path, findings, harness))
         return -1;
-    char *text = cp_read_file(path, NULL);
+    char *text = ou_read_file(path, NULL);
     if (!text)
         return 0;
     /* A line without its newline was cut by a kill. */

@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "cp_driver.h"
+#include "harness/util/ou_report_line.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,12 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *str_of(json_t *obj, const char *key)
-{
-    const char *s = json_string_value(json_object_get(obj, key));
-    return s ? s : "";
-}
-
 static void frames_from(json_t *arr, cp_finding *f)
 {
     size_t n = json_array_size(arr);
@@ -30,8 +25,8 @@ static void frames_from(json_t *arr, cp_finding *f)
     for (size_t i = 0; f->frames && i < n; i++) {
         json_t *fr = json_array_get(arr, i);
         cp_frame *c = &f->frames[f->nframes++];
-        c->func = strdup(str_of(fr, "func"));
-        c->file = strdup(str_of(fr, "file"));
+        c->func = strdup(ou_report_str(fr, "func"));
+        c->file = strdup(ou_report_str(fr, "file"));
         c->line = (int)json_integer_value(json_object_get(fr, "line"));
         c->project = json_is_true(json_object_get(fr, "project"));
     }
@@ -50,21 +45,15 @@ static void frames_free(cp_finding *f)
 
 int cp_finding_from_report(const char *text, cp_finding *f)
 {
-    /* The first report is the cause (as in cp_job_log_parse); a later one followed from it. */
-    const char *p = strstr(text, "==ouroboros-json== ");
-    if (!p)
-        return -1;
-    p += strlen("==ouroboros-json== ");
-    size_t n = strcspn(p, "\n");
-    json_t *root = json_loadb(p, n, 0, NULL);
+    json_t *root = ou_report_line(text);
     if (!root)
         return -1;
     free(f->klass);
     free(f->signature);
     free(f->message);
-    f->klass = strdup(str_of(root, "class"));
-    f->signature = strdup(str_of(root, "signature"));
-    f->message = strdup(str_of(root, "message"));
+    f->klass = strdup(ou_report_str(root, "class"));
+    f->signature = strdup(ou_report_str(root, "signature"));
+    f->message = strdup(ou_report_str(root, "message"));
     frames_free(f);
     frames_from(json_object_get(root, "frames"), f);
     json_decref(root);
@@ -94,7 +83,7 @@ static json_t *finding_json(const cp_finding *f)
 static int write_json(const char *path, json_t *root)
 {
     char *text = root ? json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
-    int rc = text ? cp_write_atomic(path, text, strlen(text)) : -1;
+    int rc = text ? ou_write_atomic(path, text, strlen(text)) : -1;
     free(text);
     return rc;
 }
@@ -110,7 +99,7 @@ static int finding_path(char *buf, size_t len, const char *findings, const char 
 int cp_store_has(const char *findings, const char *slug)
 {
     char path[4096];
-    return finding_path(path, sizeof path, findings, slug, "finding.json") == 0 && cp_exists(path);
+    return finding_path(path, sizeof path, findings, slug, "finding.json") == 0 && ou_exists(path);
 }
 
 /* Locks a finding's folder against other writers of its finding.json (the driver and
@@ -179,11 +168,11 @@ static int load_one(const char *findings, const char *slug, cp_finding *f)
     }
     memset(f, 0, sizeof *f);
     f->slug = strdup(slug);
-    f->klass = strdup(str_of(root, "class"));
-    f->signature = strdup(str_of(root, "signature"));
-    f->message = strdup(str_of(root, "message"));
-    f->harness = strdup(str_of(root, "harness"));
-    f->package = *str_of(root, "package") ? strdup(str_of(root, "package")) : NULL;
+    f->klass = strdup(ou_report_str(root, "class"));
+    f->signature = strdup(ou_report_str(root, "signature"));
+    f->message = strdup(ou_report_str(root, "message"));
+    f->harness = strdup(ou_report_str(root, "harness"));
+    f->package = *ou_report_str(root, "package") ? strdup(ou_report_str(root, "package")) : NULL;
     f->flaky = json_is_true(json_object_get(root, "flaky"));
     f->reproduced = (unsigned)json_integer_value(json_object_get(root, "reproduced"));
     f->attempts = (unsigned)json_integer_value(json_object_get(root, "attempts"));
@@ -197,9 +186,9 @@ static int load_one(const char *findings, const char *slug, cp_finding *f)
     frames_from(json_object_get(root, "frames"), f);
     json_decref(root);
     if (finding_path(path, sizeof path, findings, slug, "program.txt") == 0)
-        f->program = cp_read_file(path, NULL);
+        f->program = ou_read_file(path, NULL);
     if (finding_path(path, sizeof path, findings, slug, "report.txt") == 0)
-        f->report = cp_read_file(path, NULL);
+        f->report = ou_read_file(path, NULL);
     return 0;
 }
 
@@ -214,7 +203,7 @@ static int by_first_seen(const void *a, const void *b)
 int cp_store_load(const char *findings, cp_finding **out, size_t *n)
 {
     size_t count = 0;
-    char **names = cp_list_dir(findings, &count);
+    char **names = ou_list_dir(findings, &count);
     *out = NULL;
     *n = 0;
     if (!names)
@@ -223,10 +212,10 @@ int cp_store_load(const char *findings, cp_finding **out, size_t *n)
     for (size_t i = 0; fs && i < count; i++) {
         char path[4096];
         if (finding_path(path, sizeof path, findings, names[i], "finding.json") == 0 &&
-            cp_exists(path) && load_one(findings, names[i], &fs[*n]) == 0)
+            ou_exists(path) && load_one(findings, names[i], &fs[*n]) == 0)
             (*n)++;
     }
-    cp_free_names(names);
+    ou_free_names(names);
     if (*n)
         qsort(fs, *n, sizeof *fs, by_first_seen);
     *out = fs;
@@ -274,7 +263,7 @@ static int upgrade(const char *findings, const char *staging, const cp_finding *
         return -1;
     for (size_t i = 0; i < sizeof files / sizeof *files; i++)
         if (cp_path(from, sizeof from, "%s/%s", staging, files[i]) == 0 &&
-            cp_path(to, sizeof to, "%s/%s", dir, files[i]) == 0 && cp_exists(from) &&
+            cp_path(to, sizeof to, "%s/%s", dir, files[i]) == 0 && ou_exists(from) &&
             rename(from, to))
             return -1;
     int lock = lock_finding(dir);
@@ -292,7 +281,7 @@ static int upgrade(const char *findings, const char *staging, const cp_finding *
     json_decref(old);
     json_decref(root);
     close(lock);
-    cp_remove_tree(staging);
+    ou_remove_tree(staging);
     return rc ? -1 : 1;
 }
 
@@ -313,7 +302,7 @@ int cp_store_add(const char *findings, const char *staging, const cp_finding *f)
     if (errno == EEXIST || errno == ENOTEMPTY) {
         if (!f->flaky && cp_store_is_flaky(findings, f->slug))
             return upgrade(findings, staging, f);
-        cp_remove_tree(staging);
+        ou_remove_tree(staging);
         return cp_store_count(findings, f->slug, f->harness, f->last_seen) == 0 ? 0 : -1;
     }
     fprintf(stderr, "campaign: cannot store %s: %s\n", final, strerror(errno));
@@ -322,7 +311,7 @@ int cp_store_add(const char *findings, const char *staging, const cp_finding *f)
 
 int cp_store_found(const char *findings, const char *harness, const char *klass)
 {
-    char **names = cp_list_dir(findings, NULL);
+    char **names = ou_list_dir(findings, NULL);
     int found = 0;
     for (char **p = names; p && *p && !found; p++) {
         char path[4096];
@@ -331,11 +320,11 @@ int cp_store_found(const char *findings, const char *harness, const char *klass)
         json_t *root = json_load_file(path, 0, NULL);
         size_t i;
         json_t *v;
-        if (strcmp(str_of(root, "class"), klass) == 0)
+        if (strcmp(ou_report_str(root, "class"), klass) == 0)
             json_array_foreach(json_object_get(root, "found_by"), i, v) found |=
                 json_string_value(v) && strcmp(json_string_value(v), harness) == 0;
         json_decref(root);
     }
-    cp_free_names(names);
+    ou_free_names(names);
     return found;
 }

@@ -36,7 +36,7 @@ static int signature_of(const triage *t, const char *file, char klass[64], char 
     unlink(out);
     char *argv[] = {(char *)t->h->tool, "signature", (char *)file, NULL};
     int code = cp_run(argv, &t->env, out);
-    char *text = cp_read_file(out, NULL);
+    char *text = ou_read_file(out, NULL);
     unlink(out);
     *klass = *slug = 0;
     if (code != 0 && code != 1) {
@@ -82,14 +82,14 @@ static unsigned print_program(const triage *t, const char *file, char **text)
     unlink(out);
     char *argv[] = {(char *)t->h->tool, "print", (char *)file, NULL};
     cp_run(argv, &t->env, out);
-    *text = cp_read_file(out, NULL);
+    *text = ou_read_file(out, NULL);
     return *text ? count_ops(*text) : 0;
 }
 
 static size_t file_size(const char *path)
 {
     size_t n = 0;
-    char *data = cp_read_file(path, &n);
+    char *data = ou_read_file(path, &n);
     free(data);
     return data ? n : 0;
 }
@@ -107,7 +107,7 @@ static void minimize_bytes(const triage *t, const char *minimized, const char *s
     snprintf(exact, sizeof exact, "-exact_artifact_path=%s", bytes);
     char *argv[] = {
         (char *)t->h->bin, "-minimize_crash=1", "-runs=2000", exact, (char *)minimized, NULL};
-    if (cp_run_limited(argv, &t->env, t->log, BYTES_PASS_SECONDS) == 0 && cp_exists(bytes) &&
+    if (cp_run_limited(argv, &t->env, t->log, BYTES_PASS_SECONDS) == 0 && ou_exists(bytes) &&
         file_size(bytes) < file_size(minimized) && signature_of(t, bytes, k, s) == 1 &&
         strcmp(s, slug) == 0)
         rename(bytes, minimized);
@@ -122,12 +122,12 @@ static int minimize(const triage *t, const char *slug, cp_finding *f)
     staged(t, min_txt, sizeof min_txt, "input.min.txt");
     staged(t, final, sizeof final, "minimized");
     char *argv[] = {(char *)t->h->tool, "minimize", input, NULL};
-    if (cp_run(argv, &t->env, t->log) != 0 || !cp_exists(min)) {
+    if (cp_run(argv, &t->env, t->log) != 0 || !ou_exists(min)) {
         if (cp_stopping)
             return -1;
         fprintf(stderr, "campaign: %s: minimizing %s failed; keeping it whole\n", t->h->name,
                 t->pending);
-        if (cp_copy_file(input, min))
+        if (ou_copy_file(input, min))
             return -1;
     }
     unlink(min_txt);
@@ -148,7 +148,7 @@ static int write_report(const triage *t, const char *file, cp_finding *f)
     unlink(out);
     char *argv[] = {(char *)t->h->tool, "repro", (char *)file, NULL};
     cp_run(argv, &t->env, out);
-    char *text = cp_read_file(out, NULL);
+    char *text = ou_read_file(out, NULL);
     int rc = text ? cp_finding_from_report(text, f) : -1;
     /* The report names the staged file: name it where it will be kept. */
     const char *name = strrchr(file, '/');
@@ -161,7 +161,7 @@ static int write_report(const triage *t, const char *file, cp_finding *f)
             fprintf(mem, "%.*sfindings/%s%s%s", (int)(at - text), text, f->slug, name,
                     at + strlen(file));
             fclose(mem);
-            cp_write_atomic(out, fixed, len);
+            ou_write_atomic(out, fixed, len);
         }
         free(fixed);
     }
@@ -222,15 +222,15 @@ static int flaky(triage *t, const cp_job_log *job, const char *artifact, cp_find
     char input[4096];
     staged(t, input, sizeof input, "input");
     staged(t, path, sizeof path, "minimized");
-    if (cp_copy_file(input, path))
+    if (ou_copy_file(input, path))
         return CP_TRIAGE_FAILED;
     f->ops_after = f->ops_before;
     /* What the fuzzer saw is all there is: its log is the report. */
     staged(t, path, sizeof path, "report.txt");
-    char *log = cp_read_file(t->pending_log, NULL);
+    char *log = ou_read_file(t->pending_log, NULL);
     if (log) {
         cp_finding_from_report(log, f);
-        cp_write_atomic(path, log, strlen(log));
+        ou_write_atomic(path, log, strlen(log));
         free(log);
     }
     if (!f->klass || !*f->klass) {
@@ -288,14 +288,14 @@ int cp_triage(const cp_harness *h, const char *ws, const char *artifact, cp_tria
                 (int)getpid()) ||
         cp_path(t.log, sizeof t.log, "%s/triage.log", t.staging))
         return CP_TRIAGE_FAILED;
-    cp_remove_tree(t.staging);
+    ou_remove_tree(t.staging);
     char input[4096];
-    if (cp_mkdirs(t.staging) || cp_path(input, sizeof input, "%s/input", t.staging) ||
-        cp_copy_file(t.pending, input))
+    if (ou_mkdirs(t.staging) || cp_path(input, sizeof input, "%s/input", t.staging) ||
+        ou_copy_file(t.pending, input))
         return CP_TRIAGE_FAILED;
 
     cp_job_log job;
-    char *log = cp_read_file(t.pending_log, NULL);
+    char *log = ou_read_file(t.pending_log, NULL);
     cp_job_log_parse(log ? log : "", &job);
     free(log);
 
@@ -342,6 +342,6 @@ int cp_triage(const cp_harness *h, const char *ws, const char *artifact, cp_tria
     snprintf(res->slug, sizeof res->slug, "%s", *slug ? slug : job.slug);
     finding_clear(&f);
     if (verdict == CP_TRIAGE_FAILED || verdict == CP_TRIAGE_KNOWN)
-        cp_remove_tree(t.staging);
+        ou_remove_tree(t.staging);
     return verdict;
 }

@@ -108,6 +108,11 @@ static int op_description(ob_call *c)
     return 0;
 }
 
+static const ob_gauge gauges[] = {
+    {"live_tags", tagset_live_tags, OB_GAUGE_BALANCED},
+    {"description_bytes", tagset_description_bytes, OB_GAUGE_BALANCED},
+};
+
 static const ob_op ops[] = {
     {"tag.add", op_add, 1, {OB_ENUM(names)}, 0},
     {"tag.get", op_get, 1, {OB_ENUM(names)}, 1},
@@ -120,19 +125,6 @@ static const ob_op ops[] = {
     {"tag.description", op_description, 1, {OB_HANDLE}, 0},
 };
 
-static const ob_gauge gauges[] = {
-    {"live_tags", tagset_live_tags, OB_GAUGE_BALANCED},
-    {"description_bytes", tagset_description_bytes, OB_GAUGE_BALANCED},
-};
-
-const ob_target ob_harness_target = {
-    .name = "tagset",
-    .ops = ops,
-    .nops = sizeof ops / sizeof ops[0],
-    .init = install,
-    .setup = setup,
-    .teardown = teardown,
-    .release = release,
-    .gauges = gauges,
-    .ngauges = sizeof gauges / sizeof gauges[0],
-};
+const ob_target ob_harness_target =
+    OB_TARGET("tagset", ops, OB_GAUGES(gauges), .init = install, .setup = setup,
+              .teardown = teardown, .release = release);
