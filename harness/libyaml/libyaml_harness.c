@@ -318,7 +318,8 @@ static int read_stream(void *data, unsigned char *buffer, size_t size, size_t *s
 {
     parser_obj *p = data;
     size_t n = p->len - p->at < size ? p->len - p->at : size;
-    memcpy(buffer, p->input + p->at, n);
+    if (n) /* input is NULL until the first feed */
+        memcpy(buffer, p->input + p->at, n);
     p->at += n;
     *size_read = n;
     return 1;
@@ -648,6 +649,8 @@ static int write_handler(void *data, unsigned char *buffer, size_t size)
     emitter_obj *e = data;
     if (size > OUT_CAP - e->len)
         return 0;
+    if (!size) /* out is NULL until the first write */
+        return 1;
     if (e->len + size > e->cap) {
         size_t cap = e->cap ? e->cap : 1024;
         while (cap < e->len + size)
