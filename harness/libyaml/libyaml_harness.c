@@ -20,8 +20,13 @@
 ** driven by scan, parse or load and never a mix (yaml.h: "must not alternate"),
 ** yaml_emitter_open only before the stream is opened, yaml_emitter_close only after,
 ** yaml_emitter_flush only once the output encoding is known ("Output encoding must be
-** set"). Everything else the library is asked to handle itself, errors and calls after
-** errors included.
+** set"). libyaml has no function that tells whether an emitter is open or has its
+** encoding, so those guards read the emitter's opened and encoding fields, which yaml.h
+** calls internal. Everything else the library is asked to handle itself, errors and calls
+** after errors included; an assertion that still fails is a finding (libyaml_assert.c).
+**
+** Check: every live document's items and pairs name nodes of that document, and every
+** emitter whose stream ended without an error wrote output that parses back.
 **
 ** Threads. libyaml keeps no global state and its objects are not thread-safe, so each
 ** wrapper has a mutex, taken through the kit's lock hook (a scheduling point on fibers);
@@ -304,7 +309,7 @@ static directives directive_arg(const ob_call *c, unsigned i)
 
 static const char *const implicits[] = {"explicit", "start", "end", "both"};
 
-/* A byte argument as the library's value: never NULL (it asserts), at most 64 bytes. */
+/* A byte argument as the library wants a value: never NULL (it asserts that). */
 static const yaml_char_t *bytes_arg(const ob_call *c, unsigned i)
 {
     return c->args[i].bytes ? (const yaml_char_t *)c->args[i].bytes : (const yaml_char_t *)"";
@@ -339,8 +344,7 @@ static int attach_input(parser_obj *p, const ob_call *c)
         yaml_parser_set_input_string(&p->parser, p->input, p->len);
         return 0;
     }
-    /* glibc's fmemopen refuses an empty buffer: the empty file is /dev/null's. */
-    p->file = p->len ? fmemopen(p->input, p->len, "r") : fopen("/dev/null", "r");
+    p->file = fmemopen(p->input, p->len, "r");
     if (!p->file)
         return E_NOMEM;
     yaml_parser_set_input_file(&p->parser, p->file);
