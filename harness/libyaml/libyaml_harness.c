@@ -23,7 +23,7 @@
 ** set"). libyaml has no function that tells whether an emitter is open or has its
 ** encoding, so those guards read the emitter's opened and encoding fields, which yaml.h
 ** calls internal. Everything else the library is asked to handle itself, errors and calls
-** after errors included; an assertion that still fails is a finding (libyaml_assert.c).
+** after errors included; an assertion that still fails is a finding (the kit's ob_assert.c).
 **
 ** Check: every live document's items and pairs name nodes of that document, and every
 ** emitter whose stream ended without an error wrote output that parses back.
@@ -1084,9 +1084,13 @@ static const char *check(void *state)
 }
 
 static const ob_op ops[] = {
-    {"parser.new", op_parser_new, 3, {OB_BYTES(255), OB_ENUM(sources), OB_ENUM(encodings)}, 1},
+    {"parser.new",
+     op_parser_new,
+     3,
+     {OB_BYTES(64 * 1024), OB_ENUM(sources), OB_ENUM(encodings)},
+     1},
     {"parser.new_stream", op_parser_new_stream, 1, {OB_ENUM(encodings)}, 1},
-    {"parser.feed", op_parser_feed, 2, {OB_HANDLE, OB_BYTES(255)}, 0},
+    {"parser.feed", op_parser_feed, 2, {OB_HANDLE, OB_BYTES(64 * 1024)}, 0},
     {"parser.scan", op_parser_scan, 1, {OB_HANDLE}, 0},
     {"parser.parse", op_parser_parse, 1, {OB_HANDLE}, 0},
     {"parser.load", op_parser_load, 1, {OB_HANDLE}, 1},
