@@ -29,6 +29,7 @@ typedef struct bn_config {
     double fuzz_seconds;   /* section 2: one fuzzing run */
     unsigned fuzz_reps;    /* section 2's repetitions */
     double budget;         /* section 3: one attempt to find a defect (whole seconds) */
+    double library_budget; /* section 3, real libraries: one attempt (the baseline's) */
     unsigned reps;         /* section 3's attempts per defect and fuzzer */
     double minimize_cap;   /* section 4: wall clock for one minimization */
     int minimize_all;      /* section 4: every defect, or the first of each target */
@@ -45,6 +46,31 @@ json_t *bn_detectors(const bn_config *c);
 json_t *bn_detection(const bn_config *c);
 json_t *bn_minimization(const bn_config *c);
 json_t *bn_test_time(const bn_config *c);
+
+/* Section 3's second part: each known finding of the real libraries (corpus/<lib>/known.md),
+   our harness against the plain libFuzzer harness a user would write (bn_libraries.c). */
+json_t *bn_libraries(const bn_config *c);
+
+/* ---- section 3's attempts, shared by its two parts ---- */
+
+enum { BN_OURS, BN_BASELINE, BN_NSIDES };
+
+/* One fuzzer of a row: what it runs and what counts as finding the bug. */
+typedef struct bn_side {
+    const tg_defect *d; /* the seeded defect, or NULL for a real library's finding */
+    const char *id;     /* names the row's scratch folder */
+    int which;          /* BN_OURS or BN_BASELINE */
+    char bin[512];
+    char seeds[512];        /* a folder of seed inputs, or "" */
+    const char *env[3];     /* extra "NAME=VALUE", NULL-terminated */
+    double budget;          /* seconds an attempt; 0: the config's */
+    const char *want_slug;  /* ours: only a finding with this signature slug counts */
+    const char *want_class; /* baseline: only a report of this kind of bug counts */
+} bn_side;
+
+/* Runs both sides of a row (attempts until done or until more than half missed) and adds
+   their results and the ratio to row, which it returns. */
+json_t *bn_detection_row(const bn_config *c, json_t *row, const bn_side *sides);
 
 /* Prints the results as the table the README shows. */
 void bn_table_print(const json_t *results, FILE *out);

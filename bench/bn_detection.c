@@ -31,8 +31,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { OURS, BASELINE, NSIDES, MAX_REPS = 64 };
-static const char *const side_names[NSIDES] = {"ours", "baseline"};
+enum { MAX_REPS = 64 };
+static const char *const side_names[BN_NSIDES] = {"ours", "baseline"};
 static const double GRACE_SECONDS = 5;
 
 typedef struct attempt {
@@ -42,38 +42,53 @@ typedef struct attempt {
     char klass[64];
 } attempt;
 
-typedef struct side {
-    const tg_defect *d;
-    int which;
-    char bin[512], seeds[512];
-    const char *env[3];
-} side;
+typedef bn_side side;
 
 static void side_init(side *s, const tg_defect *d, int which)
 {
     char tool[512];
     memset(s, 0, sizeof *s);
     s->d = d;
+    s->id = d->id;
     s->which = which;
+    s->budget = 0;
     bn_harness_paths(d, s->bin, tool, s->seeds, sizeof s->bin);
-    if (which == BASELINE)
+    if (which == BN_BASELINE)
         snprintf(s->bin, sizeof s->bin, "%sbench/bl_%s", bn_needs_tsan(d) ? "bench/tsan/" : "",
                  d->id);
     size_t n = 0;
-    if (which == OURS)
+    if (which == BN_OURS)
         s->env[n++] = "OB_DETECT=hang_seconds=1";
-    if (which == OURS && bn_needs_tsan(d))
+    if (which == BN_OURS && bn_needs_tsan(d))
         s->env[n++] = "OB_EXECUTOR=pool";
 }
 
 /* Besides the seed, the budget and the paths: ours gets what its `_run` launcher passes
    (harness/private/fuzz_run.sh and the macro's -max_len, -timeout), the baseline
    libFuzzer's defaults. Both print their final stats, which only reports. */
-static const char *const side_flags[NSIDES][6] = {
+static const char *const side_flags[BN_NSIDES][6] = {
     {"-rss_limit_mb=4096", "-max_len=4096", "-timeout=30", "-use_value_profile=1",
      "-print_final_stats=1", NULL},
     {"-print_final_stats=1", NULL},
 };
+
+static double budget_of(const bn_config *c, const side *s)
+{
+    return s->budget > 0 ? s->budget : c->budget;
+}
+
+/* Whether a failing input is the one this side looks for: any, for a seeded defect (its
+   harness has one bug); for a real library's known finding, ours must sign it with its
+   slug and the baseline report a class that names the same kind of bug. */
+static int is_wanted(const side *s, const attempt *a, const char *log)
+{
+    if (s->want_slug) {
+        char slug[32];
+        bn_ouroboros_slug(log, slug, sizeof slug);
+        return strcmp(slug, s->want_slug) == 0;
+    }
+    return !s->want_class || bn_same_kind(s->want_class, a->klass);
+}
 
 /* Fuzzes once in dir (corpus/ and the artifacts inside, stderr in fuzz.log). */
 static int fuzz(const bn_config *c, const side *s, unsigned rep, const char *dir, ou_result *r)
@@ -85,7 +100,7 @@ static int fuzz(const bn_config *c, const side *s, unsigned rep, const char *dir
     snprintf(prefix, sizeof prefix, "-artifact_prefix=%s/", dir);
     snprintf(log, sizeof log, "%s/fuzz.log", dir);
     snprintf(seed, sizeof seed, "-seed=%u", rep + 1);
-    snprintf(secs, sizeof secs, "-max_total_time=%.0f", c->budget);
+    snprintf(secs, sizeof secs, "-max_total_time=%.0f", budget_of(c, s));
     if (ou_mkdirs(corpus))
         return -1;
     argv[n++] = s->bin;
@@ -95,13 +110,14 @@ static int fuzz(const bn_config *c, const side *s, unsigned rep, const char *dir
         argv[n++] = *f;
     argv[n++] = prefix;
     argv[n++] = corpus;
-    argv[n++] = s->seeds;
+    if (*s->seeds)
+        argv[n++] = s->seeds;
     argv[n] = NULL;
     bn_cmd cmd = {.argv = argv,
                   .env = s->env,
                   .err = log,
-                  .interrupt = c->budget,
-                  .timeout = c->budget + GRACE_SECONDS};
+                  .interrupt = budget_of(c, s),
+                  .timeout = budget_of(c, s) + GRACE_SECONDS};
     return bn_run(&cmd, r);
 }
 
@@ -116,10 +132,12 @@ static void read_attempt(const side *s, const char *dir, const ou_result *r, att
     a->found = !r->interrupted && bn_find_artifact(dir, found, len) == 0;
     a->seconds = r->seconds;
     a->runs = text ? bn_fuzzer_runs(text) : -1;
-    if (text && s->which == OURS)
+    if (text && s->which == BN_OURS)
         bn_ouroboros_class(text, a->klass, sizeof a->klass);
     else if (text)
         bn_sanitizer_class(text, a->klass, sizeof a->klass);
+    if (a->found && !is_wanted(s, a, text ? text : ""))
+        a->found = 0;
     free(text);
 }
 
@@ -128,22 +146,22 @@ static int run_attempt(const bn_config *c, const side *s, unsigned rep, attempt 
 {
     char dir[4200], found[4400], keep[4200];
     ou_result r;
-    snprintf(dir, sizeof dir, "%s/detection/%s/%s-%u", c->scratch, s->d->id, side_names[s->which],
+    snprintf(dir, sizeof dir, "%s/detection/%s/%s-%u", c->scratch, s->id, side_names[s->which],
              rep);
     if (fuzz(c, s, rep, dir, &r) != 0)
         return -1;
     read_attempt(s, dir, &r, a, found, sizeof found);
     if (a->runs < 0 && !a->found) {
         bn_progress("detection: %s did not fuzz (exit %d); see %s/fuzz.log", s->bin, r.status, dir);
-        if (ou_file_size(s->bin) < 0 && bn_needs_tsan(s->d))
+        if (ou_file_size(s->bin) < 0 && s->d && bn_needs_tsan(s->d))
             bn_progress("detection: data races run on TSan builds: add %s to TSAN_DEFECTS in "
                         "bench/BUILD",
                         s->d->id);
         return -1;
     }
-    /* Section 4 minimizes the first input our harness found. */
-    snprintf(keep, sizeof keep, "%s/inputs/%s", c->scratch, s->d->id);
-    if (a->found && s->which == OURS && ou_file_size(keep) < 0)
+    /* Section 4 minimizes the first input our harness found for a seeded defect. */
+    snprintf(keep, sizeof keep, "%s/inputs/%s", c->scratch, s->id);
+    if (s->d && a->found && s->which == BN_OURS && ou_file_size(keep) < 0)
         ou_copy_file(found, keep);
     return 0;
 }
@@ -179,23 +197,19 @@ static int run_side(const bn_config *c, const side *s, attempt *a, unsigned *n)
         if (run_attempt(c, s, *n, &a[*n]) != 0)
             return -1;
         missed += !a[*n].found;
-        bn_progress("detection: %-26s %-8s attempt %u: %s in %.1f s, %ld inputs", s->d->id,
+        bn_progress("detection: %-26s %-8s attempt %u: %s in %.1f s, %ld inputs", s->id,
                     side_names[s->which], *n + 1, a[*n].found ? a[*n].klass : "missed",
                     a[*n].seconds, a[*n].runs);
     }
     return 0;
 }
 
-static json_t *defect_row(const bn_config *c, const tg_defect *d)
+json_t *bn_detection_row(const bn_config *c, json_t *row, const bn_side *sides)
 {
-    attempt a[NSIDES][MAX_REPS];
-    unsigned n[NSIDES];
-    json_t *row = json_pack("{s:s, s:s, s:s, s:s}", "defect", d->id, "target", d->target, "class",
-                            d->klass, "sanitizer", bn_needs_tsan(d) ? "tsan" : "asan");
-    for (int w = 0; w < NSIDES; w++) {
-        side s;
-        side_init(&s, d, w);
-        if (run_side(c, &s, a[w], &n[w]) != 0) {
+    attempt a[BN_NSIDES][MAX_REPS];
+    unsigned n[BN_NSIDES];
+    for (int w = 0; w < BN_NSIDES; w++) {
+        if (run_side(c, &sides[w], a[w], &n[w]) != 0) {
             json_object_set_new(row, "error", json_string("a fuzzer could not run"));
             return row;
         }
@@ -206,8 +220,19 @@ static json_t *defect_row(const bn_config *c, const tg_defect *d)
     if (json_is_real(ours) && json_is_real(base))
         json_object_set_new(row, "speedup", bn_real(json_real_value(base) / json_real_value(ours)));
     else if (json_is_real(ours))
-        json_object_set_new(row, "speedup_at_least", bn_real(c->budget / json_real_value(ours)));
+        json_object_set_new(row, "speedup_at_least",
+                            bn_real(budget_of(c, &sides[BN_BASELINE]) / json_real_value(ours)));
     return row;
+}
+
+static json_t *defect_row(const bn_config *c, const tg_defect *d)
+{
+    bn_side sides[BN_NSIDES];
+    json_t *row = json_pack("{s:s, s:s, s:s, s:s}", "defect", d->id, "target", d->target, "class",
+                            d->klass, "sanitizer", bn_needs_tsan(d) ? "tsan" : "asan");
+    for (int w = 0; w < BN_NSIDES; w++)
+        side_init(&sides[w], d, w);
+    return bn_detection_row(c, row, sides);
 }
 
 json_t *bn_detection(const bn_config *c)

@@ -45,6 +45,30 @@ void bn_ouroboros_class(const char *log, char *out, size_t len)
     json_decref(report);
 }
 
+void bn_ouroboros_slug(const char *log, char *out, size_t len)
+{
+    json_t *report = ou_report_line(log);
+    snprintf(out, len, "%s", ou_report_str(report, "slug"));
+    json_decref(report);
+}
+
+int bn_same_kind(const char *kit_class, const char *plain_class)
+{
+    static const char *const alike[][2] = {
+        {"stack-budget", "stack-overflow"},
+        {"assertion-failure", "deadly-signal"},
+        {"hang", "timeout"},
+    };
+    if (!*plain_class)
+        return 0;
+    if (strcmp(kit_class, plain_class) == 0)
+        return 1;
+    for (size_t i = 0; i < sizeof alike / sizeof alike[0]; i++)
+        if (strcmp(kit_class, alike[i][0]) == 0 && strcmp(plain_class, alike[i][1]) == 0)
+            return 1;
+    return 0;
+}
+
 void bn_sanitizer_class(const char *log, char *out, size_t len)
 {
     static const struct {

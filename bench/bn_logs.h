@@ -18,6 +18,12 @@ long bn_fuzzer_runs(const char *log);
 /* The class of the first ouroboros finding in a log (its JSON line), into out; "" when
    there is none. */
 void bn_ouroboros_class(const char *log, char *out, size_t len);
+/* The signature slug of the first ouroboros finding in a log, into out; "" when none. */
+void bn_ouroboros_slug(const char *log, char *out, size_t len);
+/* 1 when a plain run's class (bn_sanitizer_class) reports the kind of bug of the kit's
+   class: the same name, a stack overflow for a stack-budget finding, a deadly signal for a
+   failed assertion, a timeout for a hang. */
+int bn_same_kind(const char *kit_class, const char *plain_class);
 /* What a plain libFuzzer run reported, into out: the sanitizer's error kind
    ("heap-use-after-free", "stack-overflow", "leak", "data-race", "undefined-behavior")
    or libFuzzer's ("timeout", "out-of-memory", "deadly-signal"); "" when nothing. */

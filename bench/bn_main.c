@@ -31,8 +31,8 @@ static const struct {
     const char *name;
     bn_section_fn run;
 } sections[] = {
-    {"executors", bn_executors},       {"detectors", bn_detectors}, {"detection", bn_detection},
-    {"minimization", bn_minimization}, {"test_time", bn_test_time},
+    {"executors", bn_executors}, {"detectors", bn_detectors},       {"detection", bn_detection},
+    {"libraries", bn_libraries}, {"minimization", bn_minimization}, {"test_time", bn_test_time},
 };
 enum { NSECTIONS = sizeof sections / sizeof sections[0] };
 
@@ -60,8 +60,8 @@ static int usage(void)
     fputs("usage: bazel run //bench -- [--quick] [--out FILE] [--only SECTION,...]\n"
           "           [--budget SECONDS] [--reps N] [--full-test-time] [--keep-scratch]\n"
           "       bazel run //bench -- --table RESULTS_JSON   (print a table again)\n"
-          "sections: executors, detectors, detection, minimization (needs detection),\n"
-          "          test_time. Default out: <workspace>/bench/results.json\n",
+          "sections: executors, detectors, detection, libraries, minimization (needs\n"
+          "          detection), test_time. Default out: <workspace>/bench/results.json\n",
           stderr);
     return 2;
 }
@@ -76,6 +76,7 @@ static void defaults(bn_config *c, int quick)
     c->fuzz_reps = quick ? 1 : 3;
     c->budget = quick ? 2 : 3;
     c->reps = quick ? 1 : 3;
+    c->library_budget = quick ? 3 : 60;
     c->minimize_cap = quick ? 20 : 40;
     c->minimize_all = !quick;
 }

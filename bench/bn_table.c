@@ -145,6 +145,33 @@ static void detection(const json_t *s, FILE *out)
     }
 }
 
+static void libraries(const json_t *s, FILE *out)
+{
+    double budget = num(s, "budget_seconds");
+    fprintf(out,
+            "\n3b. Real libraries, each known finding (corpus/<lib>/known.md): median seconds and "
+            "inputs run, over %d attempt(s) of at most %.0f s each\n   ours: %s\n   baseline: "
+            "%s\n",
+            (int)num(s, "repetitions"), budget, str(s, "ours"), str(s, "baseline"));
+    char head[96];
+    snprintf(head, sizeof head, SIDE_FORMAT, "found", "s", "inputs", "class");
+    fprintf(out, "%-8s %-16s %-19s | %-40s | %-40s | %s\n", "", "", "", "ours", "baseline",
+            "baseline");
+    fprintf(out, "%-8s %-16s %-19s | %s | %s | %s\n", "library", "finding", "class", head, head,
+            "/ours");
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(s, "rows"), i, r)
+    {
+        char ours[96], base[96], ratio[32];
+        side(ours, sizeof ours, json_object_get(r, "ours"), budget);
+        side(base, sizeof base, json_object_get(r, "baseline"), budget);
+        times(ratio, sizeof ratio, r);
+        fprintf(out, "%-8s %-16s %-19s | %s | %s | %s%s\n", str(r, "library"), str(r, "slug"),
+                str(r, "class"), ours, base, ratio, failure(r));
+    }
+}
+
 static void minimized(char *buf, size_t len, const json_t *j)
 {
     char secs[32];
@@ -203,11 +230,9 @@ void bn_table_print(const json_t *results, FILE *out)
     static const struct {
         const char *name;
         void (*print)(const json_t *s, FILE *out);
-    } blocks[] = {{"executors", executors},
-                  {"detectors", detectors},
-                  {"detection", detection},
-                  {"minimization", minimization},
-                  {"test_time", test_time}};
+    } blocks[] = {{"executors", executors},       {"detectors", detectors},
+                  {"detection", detection},       {"libraries", libraries},
+                  {"minimization", minimization}, {"test_time", test_time}};
     json_t *m = json_object_get(results, "machine");
     fprintf(out, "%s  (%d cores, load %.1f at start, %.0f s in all)\n", str(results, "command"),
             (int)num(m, "cores"), num(m, "load_average_at_start"), num(results, "seconds"));

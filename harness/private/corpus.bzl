@@ -27,8 +27,9 @@ def _corpus_impl(ctx):
     root = ctx.label.workspace_root
     parts = [p for p in [ctx.label.package, ctx.attr.dir] if p]
     inputs = _visible(ctx.files.merged) + _visible(ctx.files.crashes)
+    files = ctx.files.seeds + inputs + ([ctx.file.known] if ctx.file.known else [])
     return [
-        DefaultInfo(files = depset(ctx.files.seeds + inputs)),
+        DefaultInfo(files = depset(files), runfiles = ctx.runfiles(files = files)),
         ObCorpusInfo(
             dir = "/".join(parts),
             external = bool(root),
