@@ -423,6 +423,26 @@ static void judge(ob_status st, const ob_outcome *o, uint64_t heap_before, ob_fi
     judge_growth(f);
 }
 
+ob_status ob_harness_stack_use(const uint8_t *data, size_t size, ob_stack_use *u)
+{
+    pthread_once(&once, init);
+    memset(u, 0, sizeof *u);
+    if (H.status != OB_OK)
+        return H.status;
+    u->fiber_stack = H.det.fiber_stack ? (size_t)H.det.fiber_stack * 1024 : 64 * 1024;
+    u->budget = H.det.stack_budget;
+    ob_program_clear(&program);
+    ob_status st = ob_program_decode(T(), data, size, &program);
+    if (st != OB_OK)
+        return st;
+    ob_outcome o;
+    st = run_watched(H.runner, &o);
+    for (unsigned t = 0; t < program.nthreads; t++)
+        if (o.stack_used[t] > u->deepest)
+            u->deepest = o.stack_used[t];
+    return st == OB_EDEADLOCK ? OB_OK : st;
+}
+
 ob_status ob_harness_run(const uint8_t *data, size_t size, ob_finding *f)
 {
     pthread_once(&once, init);

@@ -333,6 +333,18 @@ ob_status ob_harness_run(const uint8_t *data, size_t size, ob_finding *f);
 /* Detector settings an entry point applies before the target's and the environment's;
    call before the first ob_harness_run. */
 void ob_harness_defaults(const char *spec);
+/* How much stack one input needs, for `<name>_tool calibrate`. */
+typedef struct ob_stack_use {
+    size_t deepest;     /* bytes the deepest logical thread used on this run's fibers */
+    size_t fiber_stack; /* the harness's own fiber size, as its settings give it (bytes) */
+    unsigned budget;    /* its stack_budget, percent */
+} ob_stack_use;
+
+/* Runs one input on the process-wide runner with no detector judging it (its fibers as
+   the environment sizes them: the caller sets OB_FIBER_STACK large before the first run)
+   and reports its deepest stack use. Returns OB_OK, or an error as ob_harness_run does. */
+ob_status ob_harness_stack_use(const uint8_t *data, size_t size, ob_stack_use *u);
+
 /* What a finding does to the process once reported: the libFuzzer entry aborts (so
    libFuzzer saves the input); the tool exits with its finding code. Used by detectors
    that fire from another thread (hang) or from a sanitizer callback. */

@@ -12,6 +12,9 @@
 **   signature FILE            the finding's class and signature slug (replayed in a child)
 **   minimize FILE             the smallest program with the same signature, written beside
 **                             FILE as FILE.min (input bytes) and FILE.min.txt (text)
+**   calibrate PATH...         the deepest stack each input needs (on large fibers), and the
+**                             fiber size that keeps them all under the stack budget; exit 1
+**                             when the harness's own fibers are too small for them
 **
 ** Exit codes: 0 nothing found, 1 a finding, 2 bad usage or unreadable input.
 */
@@ -35,7 +38,8 @@ static int usage(void)
 {
     fprintf(stderr,
             "usage: %s print FILE... | assemble TEXT OUT | replay PATH... |\n"
-            "       stress [--seed N] [--iterations N] [--seconds T] [--max-len N]\n",
+            "       stress [--seed N] [--iterations N] [--seconds T] [--max-len N] |\n"
+            "       repro FILE... | signature FILE | minimize FILE | calibrate PATH...\n",
             ob_harness_target.name);
     return EXIT_USAGE;
 }
@@ -150,6 +154,11 @@ static int replay_file(const char *path)
     }
     if (f.klass)
         fprintf(stderr, "ouroboros: %s: %s\n", path, f.klass);
+    if (f.klass && strcmp(f.klass, "stack-budget") == 0)
+        fprintf(stderr,
+                "ouroboros: if %s is a legitimate input (a seed), its depth may be the "
+                "library's own: `%s_tool calibrate %s` says which fiber_stack it needs\n",
+                path, ob_harness_target.name, path);
     return f.klass ? EXIT_FINDING : EXIT_CLEAN;
 }
 
@@ -198,6 +207,100 @@ static int cmd_replay(int argc, char **argv)
             : rc == EXIT_FINDING ? "FINDING"
                                  : "errors");
     return rc;
+}
+
+/* ---- calibrate ---- */
+
+enum { CALIBRATE_FIBER = 16 << 20, FIBER_STEP = 16 << 10 };
+
+typedef struct calibration {
+    size_t deepest;
+    char where[4096];
+    unsigned inputs;
+    ob_stack_use use;
+} calibration;
+
+static int calibrate_file(const char *path, calibration *c)
+{
+    size_t n;
+    uint8_t *data = load_input(path, &n);
+    if (!data)
+        return EXIT_USAGE;
+    ob_stack_use u;
+    ob_status st = ob_harness_stack_use(data, n, &u);
+    free(data);
+    if (st) {
+        fprintf(stderr, "ouroboros: %s: the harness kit failed (status %d)\n", path, st);
+        return EXIT_USAGE;
+    }
+    printf("%10zu  %s\n", u.deepest, path);
+    fflush(stdout);
+    c->inputs++;
+    c->use = u;
+    if (u.deepest > c->deepest) {
+        c->deepest = u.deepest;
+        snprintf(c->where, sizeof c->where, "%s", path);
+    }
+    return EXIT_CLEAN;
+}
+
+static int calibrate_path(const char *path, calibration *c)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        fprintf(stderr, "ouroboros: cannot read %s: %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return calibrate_file(path, c);
+    char **names = ou_list_dir(path, NULL);
+    if (!names) {
+        fprintf(stderr, "ouroboros: cannot list %s: %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    int rc = EXIT_CLEAN;
+    for (char **p = names; *p; p++) {
+        char child[4096];
+        snprintf(child, sizeof child, "%s/%s", path, *p);
+        rc = worse(rc, calibrate_path(child, c));
+    }
+    ou_free_names(names);
+    return rc;
+}
+
+/* Runs every input on 16 MiB fibers (an unbounded recursion still ends there, as a
+   stack overflow report that names the input printed last), then says whether the
+   harness's own fibers keep the deepest under its budget, and which size would. */
+static int cmd_calibrate(int argc, char **argv)
+{
+    if (argc == 0)
+        return usage();
+    char big[32];
+    snprintf(big, sizeof big, "%d", CALIBRATE_FIBER);
+    setenv("OB_FIBER_STACK", big, 1);
+    setenv("OB_EXECUTOR", "fibers", 1);
+    calibration c = {0};
+    printf("%10s  %s\n", "stack B", "input");
+    int rc = EXIT_CLEAN;
+    for (int i = 0; i < argc; i++)
+        rc = worse(rc, calibrate_path(argv[i], &c));
+    if (rc != EXIT_CLEAN || !c.inputs)
+        return rc == EXIT_CLEAN ? EXIT_USAGE : rc;
+    size_t allowed = c.use.fiber_stack / 100 * c.use.budget;
+    size_t need = (c.deepest * 100 / c.use.budget + FIBER_STEP - 1) / FIBER_STEP * FIBER_STEP;
+    printf("calibrate: %u inputs; the deepest uses %zu bytes of stack (%s)\n", c.inputs, c.deepest,
+           c.where);
+    if (c.deepest <= allowed) {
+        printf("calibrate: fibers of %zu KiB with stack_budget=%u allow %zu bytes: enough\n",
+               c.use.fiber_stack / 1024, c.use.budget, allowed);
+        return EXIT_CLEAN;
+    }
+    printf("calibrate: fibers of %zu KiB with stack_budget=%u allow %zu bytes: too few. If this "
+           "depth is the library's own (a nesting limit it enforces), set fiber_stack = %zu "
+           "(KiB) in ob_fuzz_harness, or OB_DETECT=fiber_stack=%zu; if nothing bounds it, it is "
+           "the bug\n",
+           c.use.fiber_stack / 1024, c.use.budget, allowed, need / 1024, need / 1024);
+    return EXIT_FINDING;
 }
 
 static uint64_t splitmix64(uint64_t *s)
@@ -452,6 +555,8 @@ int main(int argc, char **argv)
         return cmd_repro(argc - 2, argv + 2);
     if (strcmp(cmd, "signature") == 0)
         return cmd_signature(argc - 2, argv + 2);
+    if (strcmp(cmd, "calibrate") == 0)
+        return cmd_calibrate(argc - 2, argv + 2);
     if (strcmp(cmd, "minimize") == 0)
         return cmd_minimize(argc - 2, argv + 2);
     return usage();
