@@ -10,8 +10,10 @@
 */
 #define _POSIX_C_SOURCE 200809L
 
+#include "ob_depth.h"
 #include "ob_minimize.h"
 #include "ob_pieces.h"
+#include "ob_report.h"
 #include "harness/util/ou_util.h"
 
 #include <errno.h>
@@ -98,6 +100,84 @@ static void scan_output(void *ctx, const char *buf, size_t n)
     scan_bytes(s, buf, n);
 }
 
+/* ---- a stack overflow, bounded or not (ob_depth.h) ---- */
+
+/* The deepest stack the tool's calibrate measures for bytes, in a child: OB_DEPTH_OVERFLOW
+   when the child died before printing it (16 MiB did not hold the recursion). *kib gets
+   the fiber_stack calibrate advises, when it advises one. */
+static size_t child_depth(const char *exe, const uint8_t *data, size_t size, unsigned *kib)
+{
+    char in[64], out[64];
+    size_t depth = OB_DEPTH_UNKNOWN;
+    if (write_temp(data, size, in, sizeof in) != 0)
+        return depth;
+    if (write_temp((const uint8_t *)"", 0, out, sizeof out) != 0) {
+        unlink(in);
+        return depth;
+    }
+    const char *argv[] = {exe, "calibrate", in, NULL};
+    ou_cmd cmd = {.argv = argv, .out = out, .die_with_parent = 1, .timeout = CHILD_SECONDS};
+    ou_result r;
+    if (ou_run(&cmd, &r) == 0) {
+        char *text = ou_read_file(out, NULL);
+        const char *line = text ? strstr(text, in) : NULL;
+        /* "%10zu  path": the number ends two spaces before the path. */
+        while (line && line > text && line[-1] != '\n')
+            line--;
+        unsigned long long v;
+        depth = line && sscanf(line, "%llu", &v) == 1 ? (size_t)v : OB_DEPTH_OVERFLOW;
+        const char *advice = text ? strstr(text, "set fiber_stack = ") : NULL;
+        if (advice)
+            sscanf(advice, "set fiber_stack = %u", kib);
+        free(text);
+    }
+    unlink(in);
+    unlink(out);
+    return depth;
+}
+
+/* Reports a stack overflow whose input repeats pieces as stack-bounded when the
+   recursion stops growing with the input (ob_depth.h), with its signature and slug. */
+static void class_overflow(const char *exe, const uint8_t *data, size_t size, char klass[64],
+                           char slug[17], char signature[512])
+{
+    static ob_program p; /* one at a time; too large for small stacks */
+    if (strcmp(klass, "stack-overflow") != 0 ||
+        ob_program_decode(&ob_harness_target, data, size, &p) != OB_OK)
+        return;
+    size_t depth[OB_DEPTH_SCALES] = {0};
+    size_t expanded = ob_program_expanded(&p);
+    unsigned kib = 0, ignored = 0;
+    for (unsigned i = 0; i < OB_DEPTH_SCALES && ob_program_repeats(&p); i++) {
+        uint8_t *bytes = NULL;
+        size_t n = 0;
+        static ob_program scaled;
+        if (ob_program_rescaled(&p, ob_depth_num[i], ob_depth_den[i], &bytes, &n) != OB_OK)
+            continue;
+        int cut =
+            ob_program_decode(&ob_harness_target, bytes, n, &scaled) != OB_OK ||
+            (ob_depth_num[i] > ob_depth_den[i] && ob_program_expanded(&scaled) < expanded * 3 / 2);
+        ob_program_clear(&scaled);
+        depth[i] =
+            cut ? OB_DEPTH_UNKNOWN
+                : child_depth(exe, bytes, n, ob_depth_num[i] == ob_depth_den[i] ? &kib : &ignored);
+        free(bytes);
+    }
+    int repeats = ob_program_repeats(&p);
+    ob_program_clear(&p);
+    if (!repeats || ob_depth_keeps_growing(depth) != 0)
+        return;
+    char sig[512];
+    ob_signature_reclass(signature, "stack-bounded", sig, sizeof sig, slug);
+    snprintf(signature, 512, "%s", sig);
+    snprintf(klass, 64, "stack-bounded");
+    fprintf(stderr,
+            "ouroboros: the stack overflow is bounded: the recursion stops however the input's "
+            "repeats scale (x1/8: %zu, x1: %zu, x4: %zu bytes of stack), so fibers of %u KiB "
+            "hold it (fiber_stack = %u); signature %s (%s)\n",
+            depth[1], depth[3], depth[5], kib, kib, signature, slug);
+}
+
 /* Real threads interleave differently each run, so a finding there may need several
    replays to show again; the fiber executor replays the same interleaving every time. */
 static unsigned replays_per_judgement(void)
@@ -147,6 +227,7 @@ int ob_replay_child(const char *exe, const uint8_t *data, size_t size, FILE *ech
     snprintf(klass, 64, "%s", s.klass);
     snprintf(slug, 17, "%s", s.slug);
     snprintf(signature, 512, "%s", s.signature);
+    class_overflow(exe, data, size, klass, slug, signature);
     return 0;
 }
 

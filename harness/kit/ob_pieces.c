@@ -94,3 +94,66 @@ void ob_pieces_free(ob_program *p)
     }
     p->expansions = NULL;
 }
+
+/* Visits every byte-string value of p. */
+static void each_bytes(const ob_program *p, void (*fn)(ob_value *v, void *ctx), void *ctx)
+{
+    for (uint32_t k = 0; k < p->ninsts; k++) {
+        const ob_op *op = &p->target->ops[p->insts[k].op];
+        for (uint32_t i = 0; i < op->nargs; i++)
+            if (op->args[i].kind == OB_ARG_BYTES)
+                fn((ob_value *)&p->insts[k].args[i], ctx);
+    }
+}
+
+static void find_repeat(ob_value *v, void *ctx)
+{
+    for (uint32_t i = 0; i < v->npieces; i++)
+        *(int *)ctx |= v->pieces[i].len && v->pieces[i].count >= 2;
+}
+
+int ob_program_repeats(const ob_program *p)
+{
+    int found = 0;
+    each_bytes(p, find_repeat, &found);
+    return found;
+}
+
+static void add_len(ob_value *v, void *ctx)
+{
+    *(size_t *)ctx += v->len;
+}
+
+size_t ob_program_expanded(const ob_program *p)
+{
+    size_t n = 0;
+    each_bytes(p, add_len, &n);
+    return n;
+}
+
+typedef struct scale {
+    uint32_t num, den;
+} scale;
+
+static void rescale(ob_value *v, void *ctx)
+{
+    const scale *s = ctx;
+    for (uint32_t i = 0; i < v->npieces; i++) {
+        ob_piece *pc = &v->pieces[i];
+        if (pc->count < 2)
+            continue;
+        uint64_t c = (uint64_t)pc->count * s->num / s->den;
+        pc->count = c < 1 ? 1 : c > OB_MAX_REPEAT ? OB_MAX_REPEAT : (uint32_t)c;
+    }
+}
+
+ob_status ob_program_rescaled(const ob_program *p, uint32_t num, uint32_t den, uint8_t **out,
+                              size_t *size)
+{
+    /* A copy shares p's literals; only its counts change. */
+    static ob_program copy; /* too large for small stacks */
+    copy = *p;
+    scale s = {num, den};
+    each_bytes(&copy, rescale, &s);
+    return ob_program_encode(&copy, out, size);
+}

@@ -23,6 +23,18 @@ ob_status ob_pieces_expand(ob_program *p, size_t max_len, size_t *budget, ob_val
    (a value built by hand). Returns how many; out has OB_MAX_PIECES entries. */
 uint32_t ob_pieces_of(const ob_value *v, ob_piece *out);
 
+/* 1 when some piece of a byte-string argument of p repeats at least twice. */
+int ob_program_repeats(const ob_program *p);
+
+/* p encoded with every repeat count of two or more times num / den (at least 1): the same
+   program with its repeated structure scaled. *out is malloc'd. Returns OB_OK or
+   OB_ENOMEM. Decoding the result lowers counts to the limits again (ob_pieces_expand). */
+ob_status ob_program_rescaled(const ob_program *p, uint32_t num, uint32_t den, uint8_t **out,
+                              size_t *size);
+
+/* The expanded bytes of all of p's byte-string arguments. */
+size_t ob_program_expanded(const ob_program *p);
+
 /* Frees p->expansions. */
 void ob_pieces_free(ob_program *p);
 

@@ -60,6 +60,10 @@ unsigned ob_stack_cycle(const ob_stack *s, unsigned min_repeats, unsigned *start
    as text ("class: f1 < f2 < f3") into sig, and its slug (16 hex digits + NUL). */
 void ob_signature(const char *klass, const ob_stack *s, char *sig, size_t siglen, char slug[17]);
 
+/* The signature sig ("class: frames") under another class, and its slug: a finding the
+   tool classes again after the fact (a stack overflow found to be bounded). */
+void ob_signature_reclass(const char *sig, const char *klass, char *out, size_t len, char slug[17]);
+
 /* Parses a sanitizer report as printed (ASan, LSan, UBSan, TSan) into the finding class
    ("heap-use-after-free", "heap-buffer-overflow", "double-free", "stack-overflow", "leak",
    "undefined-behavior", "data-race", "SEGV", ...) and the stack that matters (the access

@@ -177,7 +177,8 @@ static void sign_top(const ob_stack *s, sig_buf *b)
 
 static int stack_class(const char *klass)
 {
-    return strcmp(klass, "stack-overflow") == 0 || strcmp(klass, "stack-budget") == 0;
+    return strcmp(klass, "stack-overflow") == 0 || strcmp(klass, "stack-budget") == 0 ||
+           strcmp(klass, "stack-bounded") == 0;
 }
 
 static void slug_of(const char *text, char slug[17])
@@ -209,6 +210,13 @@ void ob_signature(const char *klass, const ob_stack *s, char *sig, size_t siglen
     else
         sign_top(s, &b);
     slug_of(sig, slug);
+}
+
+void ob_signature_reclass(const char *sig, const char *klass, char *out, size_t len, char slug[17])
+{
+    const char *frames = strchr(sig, ':');
+    snprintf(out, len, "%s:%s", klass, frames ? frames + 1 : "");
+    slug_of(out, slug);
 }
 
 /* ---- sanitizer reports ----

@@ -15,6 +15,7 @@ static atomic_int deepest;
 
 typedef struct cursor {
     const uint8_t *p, *end;
+    int limit; /* deepest list it accepts; 0: none */
 } cursor;
 
 static int parse_value(cursor *c, int depth);
@@ -47,13 +48,20 @@ static int parse_value(cursor *c, int depth)
         return -1;
     uint8_t ch = *c->p++;
     if (ch == '[')
-        return parse_list(c, depth + 1);
+        return c->limit && depth >= c->limit ? -1 : parse_list(c, depth + 1);
     return ch >= '0' && ch <= '9' ? 0 : -1;
 }
 
 static int op_parse(ob_call *c)
 {
-    cursor cur = {c->args[0].bytes, c->args[0].bytes + c->args[0].len};
+    cursor cur = {c->args[0].bytes, c->args[0].bytes + c->args[0].len, 0};
+    return parse_value(&cur, 0) == 0 ? 0 : 1;
+}
+
+/* The fixed twin: a nesting limit of 1000, as a real parser's, deeper than a 64 KiB fiber. */
+static int op_parse_limited(ob_call *c)
+{
+    cursor cur = {c->args[0].bytes, c->args[0].bytes + c->args[0].len, 1000};
     return parse_value(&cur, 0) == 0 ? 0 : 1;
 }
 
@@ -75,6 +83,7 @@ static void release(void *state, void *obj)
 
 static const ob_op ops[] = {
     {"parse", op_parse, 1, {OB_BYTES(64 * 1024)}, 0},
+    {"parse.limited", op_parse_limited, 1, {OB_BYTES(64 * 1024)}, 0},
 };
 
 const ob_target ob_harness_target = {
