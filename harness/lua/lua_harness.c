@@ -273,8 +273,11 @@ static int run_op(ob_call *c, int (*body)(lua_State *, lh_call *), int makes)
     return rc;
 }
 
+/* Each operation keeps its own frame (no inlining, no tail call into run_op): a hang's
+   signature is the outermost project frames every sample shares, and without it every
+   hang would sign run_op > protected > lua_pcallk, whatever operation hung. */
 #define OP(name, makes)                                                                            \
-    static int op_##name(ob_call *c)                                                               \
+    __attribute__((noinline, disable_tail_calls)) static int op_##name(ob_call *c)                 \
     {                                                                                              \
         return run_op(c, body_##name, makes);                                                      \
     }
