@@ -24,7 +24,8 @@ int lh_panic(lua_State *L)
     static char summary[512];
     const char *msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(not a string)";
     fprintf(stderr, "PANIC: unprotected error in call to Lua API (%s)\n", msg);
-    snprintf(summary, sizeof summary, "lua-panic %.400s", msg);
+    /* The class is the summary's words up to a parenthesis, as in sanitizers' reports. */
+    snprintf(summary, sizeof summary, "lua-panic (%.400s)", msg);
     __sanitizer_report_error_summary(summary);
     abort();
 }
