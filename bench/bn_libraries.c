@@ -81,8 +81,8 @@ json_t *bn_libraries(const bn_config *c)
 {
     char names[] = BN_LIBRARIES;
     json_t *rows = json_array();
-    for (char *save = NULL, *lib = strtok_r(names, " ", &save); lib;
-         lib = strtok_r(NULL, " ", &save)) {
+    for (char *save = NULL, *lib = strtok_r(names, ",", &save); lib;
+         lib = strtok_r(NULL, ",", &save)) {
         char path[512];
         entry e[MAX_ENTRIES];
         snprintf(path, sizeof path, "corpus/%s/known.md", lib);
