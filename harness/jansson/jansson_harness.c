@@ -16,6 +16,11 @@
 ** touch no shared value and run unlocked too. A race TSan finds under these rules is the
 ** library's; one outside them would be ours.
 **
+** Cycles. doc/apiref.rst ("Circular References"): the library refuses to put a container
+** into itself, and leaves the indirect case (a in b, b in a) to the user, since checking
+** costs it a walk. So the program refuses insertions that would close an indirect cycle
+** (JX_ECYCLE), as a careful user's would, and lets the direct case reach the library.
+**
 ** Allocation. json_set_alloc_funcs routes all of jansson's memory through the kit's hooks,
 ** so !fail=N reaches its error paths; the same seam counts live blocks and bytes, the
 ** balanced gauges (jansson exposes no counters of its own), and forgets freed values in
@@ -41,6 +46,7 @@ enum {
     JX_ENOENT = 2,   /* no such key or index */
     JX_EFULL = 3,    /* the thread's text buffer is full */
     JX_ENOSTATE = 4, /* setup could not allocate the input's state */
+    JX_ECYCLE = 5,   /* refused: the insertion would close an indirect cycle */
 };
 
 /* ---- the allocator seam: counts, and the registry of values enumerate may visit ---- */
@@ -692,6 +698,177 @@ static int op_dump(ob_call *c)
     return status(rc);
 }
 
+/* ---- walks over values: the cycle guard and enumerate ---- */
+
+/* A breadth-first walk: every value marked once (open addressing, cap a power of two),
+   in the order marked. Plain malloc: it is the harness's bookkeeping, not jansson's, so
+   no injected failure reaches it. */
+typedef struct jx_walk {
+    const json_t **seen;
+    size_t cap;
+    const json_t **queue; /* cap / 2 entries: the set stays at most half full */
+    size_t head, tail;
+    int oom;
+} jx_walk;
+
+static void walk_init(jx_walk *w)
+{
+    *w = (jx_walk){calloc(64, sizeof *w->seen), 64, malloc(32 * sizeof *w->queue), 0, 0, 0};
+    w->oom = !w->seen || !w->queue;
+}
+
+static void walk_free(jx_walk *w)
+{
+    free(w->seen);
+    free(w->queue);
+}
+
+static void walk_insert(const json_t **seen, size_t cap, const json_t *v)
+{
+    size_t k = reg_hash((uintptr_t)v) & (cap - 1);
+    while (seen[k])
+        k = (k + 1) & (cap - 1);
+    seen[k] = v;
+}
+
+/* Doubles the set and the queue; the queue holds every marked value, to rehash from. */
+static int walk_grow(jx_walk *w)
+{
+    size_t cap = w->cap * 2;
+    const json_t **seen = calloc(cap, sizeof *seen);
+    const json_t **queue = realloc(w->queue, cap / 2 * sizeof *queue);
+    if (!seen || !queue) {
+        free(seen);
+        if (queue)
+            w->queue = queue;
+        return 0;
+    }
+    for (size_t i = 0; i < w->tail; i++)
+        walk_insert(seen, cap, queue[i]);
+    free(w->seen);
+    *w = (jx_walk){seen, cap, queue, w->head, w->tail, 0};
+    return 1;
+}
+
+static int walk_seen(const jx_walk *w, const json_t *v)
+{
+    size_t k = reg_hash((uintptr_t)v) & (w->cap - 1);
+    for (; w->seen[k]; k = (k + 1) & (w->cap - 1))
+        if (w->seen[k] == v)
+            return 1;
+    return 0;
+}
+
+/* Marks v unless it was marked before; on running out of memory sets oom. */
+static void walk_mark(jx_walk *w, const json_t *v)
+{
+    if (w->oom || walk_seen(w, v))
+        return;
+    if (w->tail == w->cap / 2 && !walk_grow(w)) {
+        w->oom = 1;
+        return;
+    }
+    walk_insert(w->seen, w->cap, v);
+    w->queue[w->tail++] = v;
+}
+
+static int is_container(const json_t *v)
+{
+    return json_is_array(v) || json_is_object(v);
+}
+
+/* Marks v's members but skip; g (optional) hears of each reference. Without g only the
+   containers matter, since only they can be on a cycle. */
+static void walk_members(jx_walk *w, const json_t *v, ob_graph *g, const json_t *skip)
+{
+    const char *key;
+    json_t *member;
+    size_t i;
+    json_t *c = (json_t *)v; /* the iteration API takes no const */
+    if (json_is_array(c)) {
+        json_array_foreach(c, i, member)
+        {
+            if (g)
+                ob_graph_edge(g, (uintptr_t)v, (uintptr_t)member);
+            if (member != skip && (is_container(member) || g))
+                walk_mark(w, member);
+        }
+    } else if (json_is_object(c)) {
+        json_object_foreach(c, key, member)
+        {
+            if (g)
+                ob_graph_edge(g, (uintptr_t)v, (uintptr_t)member);
+            if (member != skip && (is_container(member) || g))
+                walk_mark(w, member);
+        }
+    }
+}
+
+/* The containers reachable from root (itself included). */
+static void walk_containers(jx_walk *w, const json_t *root)
+{
+    if (is_container(root))
+        walk_mark(w, root);
+    while (!w->oom && w->head < w->tail)
+        walk_members(w, w->queue[w->head++], NULL, NULL);
+}
+
+/* Whether an insertion closes an indirect cycle, the one case doc/apiref.rst ("Circular
+   References") leaves to the user: the container reachable from what goes in. The direct
+   case, a container put into itself, is the library's to refuse ("all the other such
+   functions for objects and arrays"), so it is let through. Out of memory counts as a
+   cycle, since refusing is safe. */
+static int reaches(jx_walk *w, const json_t *container)
+{
+    while (!w->oom && w->head < w->tail)
+        walk_members(w, w->queue[w->head++], NULL, NULL);
+    int found = w->oom || walk_seen(w, container);
+    walk_free(w);
+    return found;
+}
+
+/* object.set, iter_set, array.append, insert and set put value itself in. */
+static int closes_cycle(const json_t *container, const json_t *value)
+{
+    if (value == container || !is_container(value))
+        return 0;
+    jx_walk w;
+    walk_init(&w);
+    walk_mark(&w, value);
+    return reaches(&w, container);
+}
+
+/* array.extend and object.update put value's members in: a member that is the container
+   itself is the direct case; the container below any other member is not. */
+static int members_close_cycle(const json_t *container, const json_t *value)
+{
+    if (!is_container(value))
+        return 0;
+    jx_walk w;
+    walk_init(&w);
+    walk_members(&w, value, NULL, container);
+    return reaches(&w, container);
+}
+
+/* json_object_update_recursive puts members of other's objects into obj's objects at any
+   depth: safe when the two share no container (a merge into itself adds nothing). */
+static int merge_closes_cycle(const json_t *obj, const json_t *other)
+{
+    if (obj == other)
+        return 0;
+    jx_walk a, b;
+    walk_init(&a);
+    walk_init(&b);
+    walk_containers(&a, obj);
+    walk_containers(&b, other);
+    int found = a.oom || b.oom;
+    for (size_t i = 0; !found && i < b.tail; i++)
+        found = walk_seen(&a, b.queue[i]);
+    walk_free(&a);
+    walk_free(&b);
+    return found;
+}
+
 /* ---- mutations of shared values: the write lock ---- */
 
 static int op_object_set(ob_call *c)
@@ -699,6 +876,10 @@ static int op_object_set(ob_call *c)
     jx_state *s = write_locked(c);
     if (!s)
         return JX_ENOSTATE;
+    if (closes_cycle(c->objs[0], c->objs[2])) {
+        unlock(s);
+        return JX_ECYCLE;
+    }
     int rc =
         json_object_setn(c->objs[0], keys[c->args[1].i].bytes, keys[c->args[1].i].len, c->objs[2]);
     unlock(s);
@@ -756,6 +937,11 @@ static int op_object_update(ob_call *c)
     jx_state *s = write_locked(c);
     if (!s)
         return JX_ENOSTATE;
+    if (c->args[2].i == 3 ? merge_closes_cycle(c->objs[0], c->objs[1])
+                          : members_close_cycle(c->objs[0], c->objs[1])) {
+        unlock(s);
+        return JX_ECYCLE;
+    }
     int rc = update(c->args[2].i, c->objs[0], c->objs[1]);
     unlock(s);
     return status(rc);
@@ -767,6 +953,10 @@ static int op_object_iter_set(ob_call *c)
     jx_state *s = write_locked(c);
     if (!s)
         return JX_ENOSTATE;
+    if (closes_cycle(c->objs[0], c->objs[2])) {
+        unlock(s);
+        return JX_ECYCLE;
+    }
     void *iter = json_object_iter_at(c->objs[0], keys[c->args[1].i].bytes);
     int rc = iter ? status(json_object_iter_set(c->objs[0], iter, c->objs[2])) : JX_ENOENT;
     unlock(s);
@@ -778,6 +968,10 @@ static int op_array_append(ob_call *c)
     jx_state *s = write_locked(c);
     if (!s)
         return JX_ENOSTATE;
+    if (closes_cycle(c->objs[0], c->objs[1])) {
+        unlock(s);
+        return JX_ECYCLE;
+    }
     int rc = json_array_append(c->objs[0], c->objs[1]);
     unlock(s);
     return status(rc);
@@ -798,6 +992,10 @@ static int op_array_insert(ob_call *c)
     jx_state *s = write_locked(c);
     if (!s)
         return JX_ENOSTATE;
+    if (closes_cycle(c->objs[0], c->objs[2])) {
+        unlock(s);
+        return JX_ECYCLE;
+    }
     int rc = json_array_insert(c->objs[0], (size_t)c->args[1].i, c->objs[2]);
     unlock(s);
     return status(rc);
@@ -808,6 +1006,10 @@ static int op_array_set(ob_call *c)
     jx_state *s = write_locked(c);
     if (!s)
         return JX_ENOSTATE;
+    if (closes_cycle(c->objs[0], c->objs[2])) {
+        unlock(s);
+        return JX_ECYCLE;
+    }
     int rc = json_array_set(c->objs[0], (size_t)c->args[1].i, c->objs[2]);
     unlock(s);
     return status(rc);
@@ -838,6 +1040,10 @@ static int op_array_extend(ob_call *c)
     jx_state *s = write_locked(c);
     if (!s)
         return JX_ENOSTATE;
+    if (members_close_cycle(c->objs[0], c->objs[1])) {
+        unlock(s);
+        return JX_ECYCLE;
+    }
     int rc = json_array_extend(c->objs[0], c->objs[1]);
     unlock(s);
     return status(rc);
@@ -915,29 +1121,6 @@ static void release(void *state, void *obj)
 
 /* ---- enumerate: what survived the input, for the leak report's cycle ---- */
 
-typedef struct jx_walk {
-    const json_t **seen; /* open addressing, cap a power of two */
-    size_t cap;
-    const json_t **queue;
-    size_t head, tail;
-} jx_walk;
-
-/* 1 when v was not seen before (and is now). */
-static int walk_mark(jx_walk *w, const json_t *v)
-{
-    size_t k = reg_hash((uintptr_t)v) & (w->cap - 1);
-    while (w->seen[k]) {
-        if (w->seen[k] == v)
-            return 0;
-        k = (k + 1) & (w->cap - 1);
-    }
-    if (w->tail == w->cap / 2)
-        return 0; /* more values than blocks said: stop listing */
-    w->seen[k] = v;
-    w->queue[w->tail++] = v;
-    return 1;
-}
-
 static const char *type_name(const json_t *v)
 {
     static const char *const names[] = {"object", "array", "string", "integer",
@@ -945,51 +1128,23 @@ static const char *type_name(const json_t *v)
     return names[json_typeof(v)];
 }
 
-static void walk_edge(ob_graph *g, jx_walk *w, const json_t *from, const json_t *to)
-{
-    ob_graph_edge(g, (uintptr_t)from, (uintptr_t)to);
-    if (!json_is_true(to) && !json_is_false(to) && !json_is_null(to))
-        walk_mark(w, to);
-}
-
-static void walk_members(ob_graph *g, jx_walk *w, json_t *v)
-{
-    const char *key;
-    json_t *member;
-    size_t i;
-    if (json_is_array(v)) {
-        json_array_foreach(v, i, member)
-        {
-            walk_edge(g, w, v, member);
-        }
-    } else if (json_is_object(v)) {
-        json_object_foreach(v, key, member)
-        {
-            walk_edge(g, w, v, member);
-        }
-    }
-}
-
 /* Every value a handle named that is still alive, and all they hold: none are in flight,
    and a live container's members are alive. */
 static void enumerate(ob_graph *g)
 {
-    size_t cap = 64;
-    while (cap < 2 * (size_t)gauge_blocks() + 2 * REG_SLOTS)
-        cap *= 2;
-    jx_walk w = {calloc(cap, sizeof *w.seen), cap, calloc(cap / 2, sizeof *w.queue), 0, 0};
-    for (size_t k = 0; w.seen && w.queue && k < REG_SLOTS; k++) {
+    jx_walk w;
+    walk_init(&w);
+    for (size_t k = 0; k < REG_SLOTS; k++) {
         uintptr_t p = atomic_load_explicit(&registry[k], memory_order_relaxed);
         if (p > REG_TOMB)
             walk_mark(&w, (const json_t *)p);
     }
-    while (w.seen && w.queue && w.head < w.tail) {
+    while (!w.oom && w.head < w.tail) {
         const json_t *v = w.queue[w.head++];
         ob_graph_node(g, (uintptr_t)v, type_name(v));
-        walk_members(g, &w, (json_t *)v);
+        walk_members(&w, v, g, NULL);
     }
-    free(w.seen);
-    free(w.queue);
+    walk_free(&w);
 }
 
 /* ---- the target ---- */
