@@ -658,16 +658,18 @@ static int dump_stream(const json_t *v, size_t flags)
     return rc;
 }
 
-/* json_dumpb's size query and its write must agree on the length. */
+/* json_dumpb's size query and its write must agree on the length. Either may fail (0,
+   "on error"): each encodes afresh and allocates, so an injected failure can hit one. */
 static int dump_buffer(jx_state *s, const json_t *v, size_t flags)
 {
     size_t need = json_dumpb(v, NULL, 0, flags);
     if (need == 0 || need > DUMP_BUFFER)
         return -1;
     char buf[DUMP_BUFFER];
-    if (json_dumpb(v, buf, need, flags) != need)
+    size_t wrote = json_dumpb(v, buf, need, flags);
+    if (wrote != 0 && wrote != need)
         broke(s, "json_dumpb wrote another length than its size query said");
-    return 0;
+    return wrote == need ? 0 : -1;
 }
 
 static int dump(jx_state *s, const json_t *v, size_t flags, int64_t sink)
