@@ -47,6 +47,7 @@ enum {
     JX_EFULL = 3,    /* the thread's text buffer is full */
     JX_ENOSTATE = 4, /* setup could not allocate the input's state */
     JX_ECYCLE = 5,   /* refused: the insertion would close an indirect cycle */
+    JX_ETOOBIG = 6,  /* refused: the value is past the program's size bounds */
 };
 
 /* ---- the allocator seam: counts, and the registry of values enumerate may visit ---- */
@@ -478,6 +479,148 @@ static int op_text_load(ob_call *c)
     return made(c, v, JX_ERR);
 }
 
+/* ---- sizes: bounds on what one call may be asked to do ----
+**
+** Values may share members, so a value's tree can be exponentially larger than its graph:
+** a = [b, b], b = [c, c], ... costs the program three operations a level, and the
+** encoder, json_equal and json_deep_copy walk the tree. array.extend h0 h0 doubles an
+** array per operation. Both ask the library for 2^n work in n operations, which it does
+** as told, so the program keeps within bounds instead: an array of at most MAX_ARRAY
+** members after extend, and no recursive call on a tree of more than MAX_TREE values.
+*/
+enum { MAX_ARRAY = 4096, MAX_TREE = 16384 };
+
+static int is_container(const json_t *v)
+{
+    return json_is_array(v) || json_is_object(v);
+}
+
+/* The tree sizes of the containers already measured: open addressing on the address. */
+typedef struct jx_sizes {
+    const json_t **keys;
+    size_t *vals;
+    size_t cap, n;
+} jx_sizes;
+
+static size_t *sizes_slot(jx_sizes *m, const json_t *v)
+{
+    size_t k = reg_hash((uintptr_t)v) & (m->cap - 1);
+    while (m->keys[k] && m->keys[k] != v)
+        k = (k + 1) & (m->cap - 1);
+    return &m->vals[k];
+}
+
+/* Records v's size; 0 when out of memory. */
+static int sizes_put(jx_sizes *m, const json_t *v, size_t size)
+{
+    if (2 * (m->n + 1) > m->cap) {
+        jx_sizes g = {calloc(2 * m->cap, sizeof *g.keys), calloc(2 * m->cap, sizeof *g.vals),
+                      2 * m->cap, 0};
+        if (!g.keys || !g.vals) {
+            free(g.keys);
+            free(g.vals);
+            return 0;
+        }
+        for (size_t k = 0; k < m->cap; k++)
+            if (m->keys[k])
+                sizes_put(&g, m->keys[k], m->vals[k]);
+        free(m->keys);
+        free(m->vals);
+        *m = g;
+    }
+    size_t *slot = sizes_slot(m, v);
+    m->keys[slot - m->vals] = v;
+    *slot = size;
+    m->n++;
+    return 1;
+}
+
+/* 0 for a container not measured yet (every size is at least 1). */
+static size_t sizes_get(jx_sizes *m, const json_t *v)
+{
+    return *sizes_slot(m, v);
+}
+
+/* One container of the walk below, and how far through its members it is. */
+typedef struct jx_frame {
+    json_t *v;
+    size_t next; /* arrays: the next index */
+    void *iter;  /* objects: the next member */
+    size_t acc;  /* the tree sizes of the members so far */
+} jx_frame;
+
+static json_t *frame_next(jx_frame *f)
+{
+    if (json_is_array(f->v))
+        return json_array_get(f->v, f->next++);
+    if (!f->iter)
+        return NULL;
+    json_t *member = json_object_iter_value(f->iter);
+    f->iter = json_object_iter_next(f->v, f->iter);
+    return member;
+}
+
+static jx_frame frame_of(json_t *v)
+{
+    return (jx_frame){v, 0, json_is_object(v) ? json_object_iter(v) : NULL, 0};
+}
+
+/* The number of values in v's tree, counting each shared member as often as it occurs,
+   or more than limit (then it stops early). Depth-first with a stack of its own and every
+   container measured once. A member still being measured (a cycle, which only a library
+   bug can make here) counts as one value: the library's own loop checks take it from
+   there. Out of memory counts as too big. */
+static size_t tree_size(json_t *v, size_t limit)
+{
+    if (!is_container(v))
+        return 1;
+    jx_sizes m = {calloc(64, sizeof *m.keys), calloc(64, sizeof *m.vals), 64, 0};
+    size_t cap = 64, depth = 0, result = limit + 1;
+    jx_frame *stack = malloc(cap * sizeof *stack);
+    if (!m.keys || !m.vals || !stack || !sizes_put(&m, v, SIZE_MAX))
+        goto out;
+    stack[depth++] = frame_of(v);
+    while (depth) {
+        jx_frame *f = &stack[depth - 1];
+        json_t *member = frame_next(f);
+        if (!member) {
+            size_t size = f->acc + 1;
+            if (size > limit || !sizes_put(&m, f->v, size))
+                goto out;
+            if (--depth == 0)
+                result = size;
+            else
+                stack[depth - 1].acc += size;
+            continue;
+        }
+        size_t known = is_container(member) ? sizes_get(&m, member) : 1;
+        if (known) {
+            f->acc += known == SIZE_MAX ? 1 : known;
+            continue;
+        }
+        if (depth == cap) {
+            jx_frame *bigger = realloc(stack, 2 * cap * sizeof *stack);
+            if (!bigger)
+                goto out;
+            stack = bigger;
+            cap *= 2;
+        }
+        if (!sizes_put(&m, member, SIZE_MAX))
+            goto out;
+        stack[depth++] = frame_of(member);
+    }
+out:
+    free(stack);
+    free(m.keys);
+    free(m.vals);
+    return result;
+}
+
+static int too_big(const json_t *v)
+{
+    return tree_size((json_t *)v, MAX_TREE) > MAX_TREE;
+}
+
 /* ---- reference counting: no lock (the documentation's promise) ---- */
 
 static int op_value_ref(ob_call *c)
@@ -492,7 +635,12 @@ static int op_copy(ob_call *c)
     jx_state *s = read_locked(c);
     if (!s)
         return JX_ENOSTATE;
-    json_t *v = c->args[0].i ? json_deep_copy(c->objs[0]) : json_copy(c->objs[0]);
+    int deep = c->args[1].i == 1;
+    if (deep && too_big(c->objs[0])) {
+        unlock(s);
+        return JX_ETOOBIG;
+    }
+    json_t *v = deep ? json_deep_copy(c->objs[0]) : json_copy(c->objs[0]);
     unlock(s);
     return made(c, v, JX_ERR);
 }
@@ -630,6 +778,10 @@ static int op_equal(ob_call *c)
     jx_state *s = read_locked(c);
     if (!s)
         return JX_ENOSTATE;
+    if (too_big(c->objs[0]) || too_big(c->objs[1])) {
+        unlock(s);
+        return JX_ETOOBIG;
+    }
     int equal = json_equal(c->objs[0], c->objs[1]);
     if (json_equal(c->objs[1], c->objs[0]) != equal)
         broke(s, "json_equal is not symmetric");
@@ -695,6 +847,10 @@ static int op_dump(ob_call *c)
     jx_state *s = read_locked(c);
     if (!s)
         return JX_ENOSTATE;
+    if (too_big(c->objs[0])) {
+        unlock(s);
+        return JX_ETOOBIG;
+    }
     int rc = dump(s, c->objs[0], dump_flags[c->args[1].i], c->args[2].i);
     unlock(s);
     return status(rc);
@@ -772,11 +928,6 @@ static void walk_mark(jx_walk *w, const json_t *v)
     }
     walk_insert(w->seen, w->cap, v);
     w->queue[w->tail++] = v;
-}
-
-static int is_container(const json_t *v)
-{
-    return json_is_array(v) || json_is_object(v);
 }
 
 /* Marks v's members but skip; g (optional) hears of each reference. Without g only the
@@ -944,6 +1095,10 @@ static int op_object_update(ob_call *c)
         unlock(s);
         return JX_ECYCLE;
     }
+    if (c->args[2].i == 3 && too_big(c->objs[1])) {
+        unlock(s);
+        return JX_ETOOBIG;
+    }
     int rc = update(c->args[2].i, c->objs[0], c->objs[1]);
     unlock(s);
     return status(rc);
@@ -1046,6 +1201,10 @@ static int op_array_extend(ob_call *c)
         unlock(s);
         return JX_ECYCLE;
     }
+    if (json_array_size(c->objs[0]) + json_array_size(c->objs[1]) > MAX_ARRAY) {
+        unlock(s);
+        return JX_ETOOBIG;
+    }
     int rc = json_array_extend(c->objs[0], c->objs[1]);
     unlock(s);
     return status(rc);
@@ -1090,6 +1249,8 @@ static int op_real_set(ob_call *c)
    handles' values are alive, and it runs on a logical thread whose stack is measured. */
 static void verify(jx_state *s, const json_t *v)
 {
+    if (too_big(v))
+        return;
     char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
     if (!text)
         return;
