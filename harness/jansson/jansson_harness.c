@@ -21,6 +21,11 @@
 ** costs it a walk. So the program refuses insertions that would close an indirect cycle
 ** (JX_ECYCLE), as a careful user's would, and lets the direct case reach the library.
 **
+** Bounds. Shared members make a value's tree exponentially larger than its graph, and an
+** array may extend itself, so a few operations can ask the library for 2^n work, which it
+** does as told. The program refuses (JX_ETOOBIG) recursive calls on trees of more than
+** MAX_TREE values and extends past MAX_ARRAY members: its own limits, not the library's.
+**
 ** Allocation. json_set_alloc_funcs routes all of jansson's memory through the kit's hooks,
 ** so !fail=N reaches its error paths; the same seam counts live blocks and bytes, the
 ** balanced gauges (jansson exposes no counters of its own), and forgets freed values in
@@ -61,9 +66,18 @@ static atomic_llong live_blocks, live_bytes;
 enum { REG_SLOTS = 4096, REG_TOMB = 1 };
 static _Atomic uintptr_t registry[REG_SLOTS];
 
+/* Spreads an address over all the bits of a table index of any size: the low bits of the
+   product are a bijection of the address's (16-byte aligned) low bits, the fold brings in
+   the high ones. */
+static size_t addr_hash(const void *v)
+{
+    uint64_t h = ((uint64_t)(uintptr_t)v >> 4) * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h ^ (h >> 32));
+}
+
 static size_t reg_hash(uintptr_t p)
 {
-    return (size_t)((p >> 4) * 0x9E3779B97F4A7C15ull >> 52) & (REG_SLOTS - 1);
+    return addr_hash((const void *)p) & (REG_SLOTS - 1);
 }
 
 static void reg_add(const json_t *v)
@@ -504,7 +518,7 @@ typedef struct jx_sizes {
 
 static size_t *sizes_slot(jx_sizes *m, const json_t *v)
 {
-    size_t k = reg_hash((uintptr_t)v) & (m->cap - 1);
+    size_t k = addr_hash(v) & (m->cap - 1);
     while (m->keys[k] && m->keys[k] != v)
         k = (k + 1) & (m->cap - 1);
     return &m->vals[k];
@@ -883,7 +897,7 @@ static void walk_free(jx_walk *w)
 
 static void walk_insert(const json_t **seen, size_t cap, const json_t *v)
 {
-    size_t k = reg_hash((uintptr_t)v) & (cap - 1);
+    size_t k = addr_hash(v) & (cap - 1);
     while (seen[k])
         k = (k + 1) & (cap - 1);
     seen[k] = v;
@@ -910,7 +924,7 @@ static int walk_grow(jx_walk *w)
 
 static int walk_seen(const jx_walk *w, const json_t *v)
 {
-    size_t k = reg_hash((uintptr_t)v) & (w->cap - 1);
+    size_t k = addr_hash(v) & (w->cap - 1);
     for (; w->seen[k]; k = (k + 1) & (w->cap - 1))
         if (w->seen[k] == v)
             return 1;
