@@ -43,7 +43,10 @@ const char *__ubsan_default_options(void)
 
 const char *__tsan_default_options(void)
 {
-    return "halt_on_error=1:second_deadlock_stack=1:print_summary=1:" OB_SYMBOLIZER;
+    /* report_signal_unsafe=0: a kit finding ends in abort(), and libFuzzer's crash handler
+       then calls what TSan would report as signal-unsafe, and deadlock in reporting it. */
+    return "halt_on_error=1:second_deadlock_stack=1:print_summary=1:report_signal_unsafe="
+           "0:" OB_SYMBOLIZER;
 }
 
 const char *__lsan_default_options(void)
