@@ -193,7 +193,8 @@ TEST_F(Campaign, FindsMinimizesMergesAndReports)
 // campaign's exit code and its new-findings count leave it out.
 TEST_F(Campaign, ListedFindingsAreKnownNotNew)
 {
-    const std::string harness = "objrt_weakref_strong";
+    // A bug with one signature (a growing gauge), so the second run meets only listed ones.
+    const std::string harness = "memo_registry_per_lookup";
     std::string first = temp_dir("campaign-unlisted");
     EXPECT_EQ(run(first, {"--time", "15", "--harness", harness}, "run"), 1);
     auto slugs = findings(first);
