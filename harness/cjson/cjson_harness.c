@@ -20,7 +20,14 @@
 **   (cJSON_Utils' patches, merge patches and the sorting they do) refuse it, since their
 **   paths could reach into the referenced tree. A box whose root is itself a reference
 **   to an array or object is never written at all: that would write the referenced one.
-**   A reference may point at its own container: the API allows it, and it is a cycle.
+**   A reference may point at its own container: the API allows it, and it is a cycle;
+** - cJSON rejects adding an item to itself, but cJSON_InsertItemInArray and the
+**   cJSON_Replace... calls accept it and make the item its own child. The harness reports
+**   that at once as an invariant, and the box is then poisoned: no later operation, and
+**   no walk or free at release, touches the cyclic tree (it leaks, after the report);
+** - items are added the way each call is meant for: the array calls to arrays, the
+**   object calls to objects (an array call on an object makes a member without a key,
+**   which cJSON_Utils then dereferences), and nothing is added to a reference.
 ** Threads: cJSON is not thread-safe on one tree, so every tree stays on one logical
 ** thread. A box is used only by the thread that made it (others are refused), so the
 ** kit's threads run on disjoint trees, concurrently in the pool executor; what they
@@ -36,10 +43,10 @@
 
 #include "cJSON.h"
 #include "cJSON_Utils.h"
+#include "harness/cjson/cjson_seam.h"
 
 #include <math.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,39 +75,18 @@ typedef struct box {
     unsigned thread; /* the logical thread that made it, the only one that uses it */
     int frozen;      /* referenced from some tree: never written, moved or deleted */
     int has_refs;    /* may hold references to arrays or objects of other boxes */
+    int poisoned;    /* cJSON put the root inside itself: the tree is cyclic, left alone */
 } box;
 
 /* ---- allocator seam and gauge ---- */
 
-static atomic_llong live_blocks;
-
-static void *CJSON_CDECL hook_malloc(size_t size)
-{
-    void *p = ob_hook_malloc(NULL, size);
-    if (p)
-        atomic_fetch_add_explicit(&live_blocks, 1, memory_order_relaxed);
-    return p;
-}
-
-static void CJSON_CDECL hook_free(void *p)
-{
-    if (p)
-        atomic_fetch_sub_explicit(&live_blocks, 1, memory_order_relaxed);
-    ob_hook_free(NULL, p);
-}
-
-/* Blocks allocated through cJSON's hooks and not freed: every tree dies with its input.
-   LeakSanitizer sees the same leaks under ASan; under TSan this is the only leak check. */
+/* Blocks cJSON holds through its hooks (cjson_seam.c): every tree dies with its input.
+   A gauge only under ThreadSanitizer, which has no LeakSanitizer: a gauge's leak report
+   has no stack, so every cJSON leak would sign alike ("leak: cjson_blocks:"), while
+   LeakSanitizer signs each by the cJSON call that allocated the lost block. */
 static int64_t gauge_blocks(void)
 {
-    return (int64_t)atomic_load_explicit(&live_blocks, memory_order_relaxed);
-}
-
-/* Before any thread uses cJSON, as its README requires of cJSON_InitHooks. */
-static void install(void)
-{
-    static cJSON_Hooks hooks = {hook_malloc, hook_free};
-    cJSON_InitHooks(&hooks);
+    return cj_seam_blocks();
 }
 
 /* ---- per-input state ---- */
@@ -153,16 +139,11 @@ static char *arena_copy(state *s, const uint8_t *bytes, size_t len)
 
 /* ---- boxes and what each call may do with them ---- */
 
-static int is_ref_container(const cJSON *item)
-{
-    return (item->type & cJSON_IsReference) && (item->type & (cJSON_Array | cJSON_Object));
-}
-
 /* The box of argument i when this thread may read its tree, else NULL. */
 static box *readable(const ob_call *c, int i)
 {
     box *b = c->objs[i];
-    return b->thread == c->thread && b->root ? b : NULL;
+    return b->thread == c->thread && b->root && !b->poisoned ? b : NULL;
 }
 
 /* ... may move its tree into another (a frozen tree stays where references see it). */
@@ -172,11 +153,24 @@ static box *movable(const ob_call *c, int i)
     return b && !b->frozen ? b : NULL;
 }
 
-/* ... may change the root's own value or list of children. */
+/* ... may change the root's own value or list of children: not through a reference. */
 static box *writable(const ob_call *c, int i)
 {
     box *b = movable(c, i);
-    return b && !is_ref_container(b->root) ? b : NULL;
+    return b && !(b->root->type & cJSON_IsReference) ? b : NULL;
+}
+
+/* ... writable, and an array (or an object) that an array (object) call may add to. */
+static box *array_box(const ob_call *c, int i)
+{
+    box *b = writable(c, i);
+    return b && cJSON_IsArray(b->root) ? b : NULL;
+}
+
+static box *object_box(const ob_call *c, int i)
+{
+    box *b = writable(c, i);
+    return b && cJSON_IsObject(b->root) ? b : NULL;
 }
 
 /* ... may let cJSON_Utils write anywhere below the root. */
@@ -203,15 +197,19 @@ static int make_box(ob_call *c, cJSON *root, int has_refs)
     return 0;
 }
 
-/* After cJSON took src's tree into dst's: src no longer owns it. A tree put inside
-   itself stays with its box, so release can say so (and not leak it). */
-static int moved(box *dst, box *src, cJSON_bool ok)
+/* After cJSON took src's tree into dst's: src no longer owns it. When src is dst, cJSON
+   made the root its own child: reported, and the box poisoned. */
+static int moved(ob_call *c, box *dst, box *src, cJSON_bool ok)
 {
     if (!ok)
         return CJ_EFAIL;
     dst->has_refs |= src->has_refs;
-    if (src != dst)
+    if (src != dst) {
         src->root = NULL;
+        return 0;
+    }
+    dst->poisoned = 1;
+    note_broken(c->state, "cJSON accepted an array or object as an item of itself");
     return 0;
 }
 
@@ -368,11 +366,12 @@ static int op_array_of_strings(ob_call *c)
     return make_box(c, cJSON_CreateStringArray(parts, n), 0);
 }
 
-/* An array or object that only references the elements of another box's root. */
+/* An array that only references the elements of another box's array (an object
+   reference, the members of an object), as cJSON's own tests use them. */
 static int op_array_reference(ob_call *c)
 {
     box *target = readable(c, 0);
-    if (!target)
+    if (!target || !cJSON_IsArray(target->root))
         return CJ_EREFUSED;
     int rc = make_box(c, cJSON_CreateArrayReference(target->root->child), 1);
     if (rc == 0)
@@ -383,7 +382,7 @@ static int op_array_reference(ob_call *c)
 static int op_object_reference(ob_call *c)
 {
     box *target = readable(c, 0);
-    if (!target)
+    if (!target || !cJSON_IsObject(target->root))
         return CJ_EREFUSED;
     int rc = make_box(c, cJSON_CreateObjectReference(target->root->child), 1);
     if (rc == 0)
@@ -467,60 +466,60 @@ static int op_minify(ob_call *c)
 
 static int op_array_add(ob_call *c)
 {
-    box *dst = writable(c, 0), *src = movable(c, 1);
+    box *dst = array_box(c, 0), *src = movable(c, 1);
     if (!dst || !src)
         return CJ_EREFUSED;
-    return moved(dst, src, cJSON_AddItemToArray(dst->root, src->root));
+    return moved(c, dst, src, cJSON_AddItemToArray(dst->root, src->root));
 }
 
 static int op_object_add(ob_call *c)
 {
-    box *dst = writable(c, 0), *src = movable(c, 2);
+    box *dst = object_box(c, 0), *src = movable(c, 2);
     if (!dst || !src)
         return CJ_EREFUSED;
-    return moved(dst, src, cJSON_AddItemToObject(dst->root, key_arg(c, 1), src->root));
+    return moved(c, dst, src, cJSON_AddItemToObject(dst->root, key_arg(c, 1), src->root));
 }
 
 /* The keys are string literals, as cJSON_AddItemToObjectCS requires. */
 static int op_object_add_cs(ob_call *c)
 {
-    box *dst = writable(c, 0), *src = movable(c, 2);
+    box *dst = object_box(c, 0), *src = movable(c, 2);
     if (!dst || !src)
         return CJ_EREFUSED;
-    return moved(dst, src, cJSON_AddItemToObjectCS(dst->root, key_arg(c, 1), src->root));
+    return moved(c, dst, src, cJSON_AddItemToObjectCS(dst->root, key_arg(c, 1), src->root));
 }
 
 static int op_array_insert(ob_call *c)
 {
-    box *dst = writable(c, 0), *src = movable(c, 2);
+    box *dst = array_box(c, 0), *src = movable(c, 2);
     if (!dst || !src)
         return CJ_EREFUSED;
-    return moved(dst, src, cJSON_InsertItemInArray(dst->root, (int)c->args[1].i, src->root));
+    return moved(c, dst, src, cJSON_InsertItemInArray(dst->root, (int)c->args[1].i, src->root));
 }
 
 /* The replaced item is freed by cJSON; its replacement moves in. */
 static int op_array_replace(ob_call *c)
 {
-    box *dst = writable(c, 0), *src = movable(c, 2);
+    box *dst = array_box(c, 0), *src = movable(c, 2);
     if (!dst || !src)
         return CJ_EREFUSED;
-    return moved(dst, src, cJSON_ReplaceItemInArray(dst->root, (int)c->args[1].i, src->root));
+    return moved(c, dst, src, cJSON_ReplaceItemInArray(dst->root, (int)c->args[1].i, src->root));
 }
 
 static int op_object_replace(ob_call *c)
 {
-    box *dst = writable(c, 0), *src = movable(c, 2);
+    box *dst = object_box(c, 0), *src = movable(c, 2);
     if (!dst || !src)
         return CJ_EREFUSED;
     const char *k = key_arg(c, 1);
     cJSON_bool ok = c->args[3].i ? cJSON_ReplaceItemInObjectCaseSensitive(dst->root, k, src->root)
                                  : cJSON_ReplaceItemInObject(dst->root, k, src->root);
-    return moved(dst, src, ok);
+    return moved(c, dst, src, ok);
 }
 
 static int op_array_add_ref(ob_call *c)
 {
-    box *dst = writable(c, 0), *target = readable(c, 1);
+    box *dst = array_box(c, 0), *target = readable(c, 1);
     if (!dst || !target)
         return CJ_EREFUSED;
     if (!cJSON_AddItemReferenceToArray(dst->root, target->root))
@@ -531,7 +530,7 @@ static int op_array_add_ref(ob_call *c)
 
 static int op_object_add_ref(ob_call *c)
 {
-    box *dst = writable(c, 0), *target = readable(c, 2);
+    box *dst = object_box(c, 0), *target = readable(c, 2);
     if (!dst || !target)
         return CJ_EREFUSED;
     if (!cJSON_AddItemReferenceToObject(dst->root, key_arg(c, 1), target->root))
@@ -549,59 +548,59 @@ static int added(const cJSON *item)
 
 static int op_object_add_null(ob_call *c)
 {
-    box *dst = writable(c, 0);
+    box *dst = object_box(c, 0);
     return dst ? added(cJSON_AddNullToObject(dst->root, key_arg(c, 1))) : CJ_EREFUSED;
 }
 
 static int op_object_add_true(ob_call *c)
 {
-    box *dst = writable(c, 0);
+    box *dst = object_box(c, 0);
     return dst ? added(cJSON_AddTrueToObject(dst->root, key_arg(c, 1))) : CJ_EREFUSED;
 }
 
 static int op_object_add_false(ob_call *c)
 {
-    box *dst = writable(c, 0);
+    box *dst = object_box(c, 0);
     return dst ? added(cJSON_AddFalseToObject(dst->root, key_arg(c, 1))) : CJ_EREFUSED;
 }
 
 static int op_object_add_bool(ob_call *c)
 {
-    box *dst = writable(c, 0);
+    box *dst = object_box(c, 0);
     cJSON_bool v = (cJSON_bool)c->args[2].i;
     return dst ? added(cJSON_AddBoolToObject(dst->root, key_arg(c, 1), v)) : CJ_EREFUSED;
 }
 
 static int op_object_add_number(ob_call *c)
 {
-    box *dst = writable(c, 0);
+    box *dst = object_box(c, 0);
     double v = number_arg(c, 2);
     return dst ? added(cJSON_AddNumberToObject(dst->root, key_arg(c, 1), v)) : CJ_EREFUSED;
 }
 
 static int op_object_add_string(ob_call *c)
 {
-    box *dst = writable(c, 0);
+    box *dst = object_box(c, 0);
     text t = text_arg(c, 2);
     return dst ? added(cJSON_AddStringToObject(dst->root, key_arg(c, 1), t.s)) : CJ_EREFUSED;
 }
 
 static int op_object_add_raw(ob_call *c)
 {
-    box *dst = writable(c, 0);
+    box *dst = object_box(c, 0);
     text t = text_arg(c, 2);
     return dst ? added(cJSON_AddRawToObject(dst->root, key_arg(c, 1), t.s)) : CJ_EREFUSED;
 }
 
 static int op_object_add_object(ob_call *c)
 {
-    box *dst = writable(c, 0);
+    box *dst = object_box(c, 0);
     return dst ? added(cJSON_AddObjectToObject(dst->root, key_arg(c, 1))) : CJ_EREFUSED;
 }
 
 static int op_object_add_array(ob_call *c)
 {
-    box *dst = writable(c, 0);
+    box *dst = object_box(c, 0);
     return dst ? added(cJSON_AddArrayToObject(dst->root, key_arg(c, 1))) : CJ_EREFUSED;
 }
 
@@ -710,9 +709,10 @@ static int op_object_has(ob_call *c)
     return b ? (cJSON_HasObjectItem(b->root, key_arg(c, 1)) ? 0 : CJ_EFAIL) : CJ_EREFUSED;
 }
 
+/* cJSON_SetValuestring refuses a string reference itself: the harness lets it. */
 static int op_string_set(ob_call *c)
 {
-    box *b = writable(c, 0);
+    box *b = movable(c, 0);
     if (!b)
         return CJ_EREFUSED;
     text t = text_arg(c, 1);
@@ -847,7 +847,7 @@ static int op_patch_generate(ob_call *c)
 /* Appends {"op", "path", "value": a copy of the value} to an array of patches. */
 static int op_patch_add(ob_call *c)
 {
-    box *patches = writable(c, 0), *value = readable(c, 3);
+    box *patches = array_box(c, 0), *value = readable(c, 3);
     if (!patches || !value)
         return CJ_EREFUSED;
     text path = text_arg(c, 2);
@@ -890,7 +890,7 @@ static int op_merge_generate(ob_call *c)
 /* Sorts the root's own members only. */
 static int op_object_sort(ob_call *c)
 {
-    box *b = writable(c, 0);
+    box *b = object_box(c, 0);
     if (!b)
         return CJ_EREFUSED;
     if (c->args[1].i)
@@ -1022,7 +1022,7 @@ static const char *round_trip(const cJSON *root)
 static void release(void *st, void *obj)
 {
     box *b = obj;
-    if (b->root) {
+    if (b->root && !b->poisoned) {
         /* A tree cannot have more items than cJSON holds blocks. */
         survey v = {0, (size_t)gauge_blocks() + 1, 0, 0, 0, 0, NULL};
         survey_tree(b->root, &v);
@@ -1136,19 +1136,32 @@ static const ob_op ops[] = {
     {"object.sort", op_object_sort, 2, {OB_HANDLE, OB_ENUM(cases)}, 0},
 };
 
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CJ_GAUGE_BLOCKS 1
+#endif
+#endif
+
+#ifdef CJ_GAUGE_BLOCKS
 static const ob_gauge gauges[] = {
     {"cjson_blocks", gauge_blocks, OB_GAUGE_BALANCED},
 };
+#define GAUGE_TABLE gauges
+#define GAUGE_COUNT (sizeof gauges / sizeof gauges[0])
+#else
+#define GAUGE_TABLE NULL
+#define GAUGE_COUNT 0
+#endif
 
 const ob_target ob_harness_target = {
     .name = "cjson",
     .ops = ops,
     .nops = sizeof ops / sizeof ops[0],
-    .init = install,
+    .init = cj_seam_install,
     .setup = setup,
     .teardown = teardown,
     .release = release,
     .check = check,
-    .gauges = gauges,
-    .ngauges = sizeof gauges / sizeof gauges[0],
+    .gauges = GAUGE_TABLE,
+    .ngauges = GAUGE_COUNT,
 };
