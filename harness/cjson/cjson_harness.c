@@ -19,8 +19,8 @@
 **   the reference is marked has_refs, and the operations that write deep inside a tree
 **   (cJSON_Utils' patches, merge patches and the sorting they do) refuse it, since their
 **   paths could reach into the referenced tree. A box whose root is itself a reference
-**   to an array or object is never written at all: that would write the referenced one.
-**   A reference may point at its own container: the API allows it, and it is a cycle;
+**   is never written at all: that would write the referenced item. A reference may
+**   point at its own container: the API allows it, and it is a cycle;
 ** - cJSON rejects adding an item to itself, but cJSON_InsertItemInArray and the
 **   cJSON_Replace... calls accept it and make the item its own child. The harness reports
 **   that at once as an invariant, and the box is then poisoned: no later operation, and
@@ -34,8 +34,9 @@
 ** share is cJSON's own global state. cJSON_GetErrorPtr is left out on purpose: its README
 ** names it as the one call that is not thread-safe.
 ** Allocation: cJSON_InitHooks takes context-free malloc/free, wired to the kit's hooks
-** so that !fail reaches cJSON's error paths; the harness's own bookkeeping (boxes, text
-** copies) uses libc and is never failed. The blocks cJSON holds are a balanced gauge.
+** in cjson_seam.c so that !fail reaches cJSON's error paths; the harness's own
+** bookkeeping (boxes, text copies) uses libc and is never failed. Under TSan the blocks
+** cJSON holds are a balanced gauge (see gauge_blocks).
 ** Release checks each tree before freeing it (list links, no owned cycle, and a
 ** print -> parse -> print round trip) and records what broke for the check hook.
 */
