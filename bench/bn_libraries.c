@@ -10,6 +10,9 @@
 **   libFuzzer's defaults and no seeds (the kit's seed programs mean nothing to it); an
 **   attempt finds the bug when it reports the same kind of bug (bn_same_kind).
 **
+** An entry whose paragraph starts "The same bug as <slug>" is another signature of a bug
+** listed above it, and gets no row of its own.
+**
 ** Both sides share section 3's rules (bn_detection.c); the baseline gets the full run's
 ** library budget, 60 s an attempt, so a miss there is a miss, not a short budget.
 */
@@ -42,13 +45,17 @@ static size_t read_known(const char *path, entry *out, size_t max)
     size_t n = 0;
     for (char *line = text; line && *line && n < max;) {
         entry *e = &out[n];
-        if (sscanf(line, "## %16[0-9a-f] %63[^:\n]: %255[^\n]", e->slug, e->klass, e->signature) ==
-                3 &&
-            strlen(e->slug) == 16)
-            n++;
+        int heading = sscanf(line, "## %16[0-9a-f] %63[^:\n]: %255[^\n]", e->slug, e->klass,
+                             e->signature) >= 2 &&
+                      strlen(e->slug) == 16;
         line = strchr(line, '\n');
         if (line)
             line++;
+        /* Another signature of a bug listed above is measured with that bug. */
+        while (line && *line == '\n')
+            line++;
+        if (heading && !(line && strncmp(line, "The same bug as ", 16) == 0))
+            n++;
     }
     free(text);
     return n;

@@ -3,4 +3,4 @@ with our BUILD file in targets/<name>/, a harness in harness/<name>/ and a corpu
 known findings in corpus/<name>/. The campaign fuzzes them beside our own targets; the
 ClusterFuzzLite plan leaves them out (build.sh compiles only this repository's sources)."""
 
-LIBRARIES = ["jansson", "libyaml", "lua"]
+LIBRARIES = ["cjson", "jansson", "libyaml", "lua"]
