@@ -1147,22 +1147,11 @@ static const ob_op ops[] = {
 static const ob_gauge gauges[] = {
     {"cjson_blocks", gauge_blocks, OB_GAUGE_BALANCED},
 };
-#define GAUGE_TABLE gauges
-#define GAUGE_COUNT (sizeof gauges / sizeof gauges[0])
+#define CJ_GAUGES OB_GAUGES(gauges)
 #else
-#define GAUGE_TABLE NULL
-#define GAUGE_COUNT 0
+#define CJ_GAUGES .gauges = NULL
 #endif
 
-const ob_target ob_harness_target = {
-    .name = "cjson",
-    .ops = ops,
-    .nops = sizeof ops / sizeof ops[0],
-    .init = cj_seam_install,
-    .setup = setup,
-    .teardown = teardown,
-    .release = release,
-    .check = check,
-    .gauges = GAUGE_TABLE,
-    .ngauges = GAUGE_COUNT,
-};
+const ob_target ob_harness_target =
+    OB_TARGET("cjson", ops, CJ_GAUGES, .init = cj_seam_install, .setup = setup,
+              .teardown = teardown, .release = release, .check = check);

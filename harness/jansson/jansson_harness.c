@@ -1378,16 +1378,6 @@ static const ob_gauge gauges[] = {
     {"jansson_bytes", gauge_bytes, OB_GAUGE_BALANCED},
 };
 
-const ob_target ob_harness_target = {
-    .name = "jansson",
-    .ops = ops,
-    .nops = sizeof ops / sizeof ops[0],
-    .init = install,
-    .setup = setup,
-    .teardown = teardown,
-    .release = release,
-    .check = check,
-    .gauges = gauges,
-    .ngauges = sizeof gauges / sizeof gauges[0],
-    .enumerate = enumerate,
-};
+const ob_target ob_harness_target =
+    OB_TARGET("jansson", ops, OB_GAUGES(gauges), .init = install, .setup = setup,
+              .teardown = teardown, .release = release, .check = check, .enumerate = enumerate);

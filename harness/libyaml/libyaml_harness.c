@@ -1158,12 +1158,5 @@ static const ob_op ops[] = {
     {"yaml.version", op_version, 0, {{0}}, 0},
 };
 
-const ob_target ob_harness_target = {
-    .name = "libyaml",
-    .ops = ops,
-    .nops = sizeof ops / sizeof ops[0],
-    .setup = setup,
-    .teardown = teardown,
-    .release = release,
-    .check = check,
-};
+const ob_target ob_harness_target = OB_TARGET("libyaml", ops, .setup = setup, .teardown = teardown,
+                                              .release = release, .check = check);

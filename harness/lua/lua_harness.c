@@ -961,15 +961,6 @@ static const ob_gauge gauges[] = {
     {"lua_bytes", gauge_bytes, OB_GAUGE_BALANCED},
 };
 
-const ob_target ob_harness_target = {
-    .name = "lua",
-    .ops = ops,
-    .nops = sizeof ops / sizeof ops[0],
-    .setup = setup,
-    .teardown = teardown,
-    .release = release,
-    .collect = collect,
-    .check = check,
-    .gauges = gauges,
-    .ngauges = sizeof gauges / sizeof gauges[0],
-};
+const ob_target ob_harness_target =
+    OB_TARGET("lua", ops, OB_GAUGES(gauges), .setup = setup, .teardown = teardown,
+              .release = release, .collect = collect, .check = check);

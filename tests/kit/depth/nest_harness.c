@@ -86,10 +86,4 @@ static const ob_op ops[] = {
     {"parse.limited", op_parse_limited, 1, {OB_BYTES(64 * 1024)}, 0},
 };
 
-const ob_target ob_harness_target = {
-    .name = "nest",
-    .ops = ops,
-    .nops = sizeof ops / sizeof ops[0],
-    .init = install,
-    .release = release,
-};
+const ob_target ob_harness_target = OB_TARGET("nest", ops, .init = install, .release = release);
