@@ -119,19 +119,22 @@ static void times(char *buf, size_t len, const json_t *r)
         snprintf(buf, len, x < 10 ? "%s%.1fx" : "%s%.0fx", at_least ? ">" : "", x);
 }
 
-static void detection(const json_t *s, FILE *out)
+/* Section 3's rows (both parts): three leading columns named by keys, with widths, then
+   each side's columns and the ratio. */
+typedef struct row_columns {
+    const char *key[3], *head[3];
+    int width[3];
+} row_columns;
+
+static void detection_rows(const json_t *s, FILE *out, const row_columns *c)
 {
     double budget = num(s, "budget_seconds");
-    fprintf(out,
-            "\n3. Time to detect: median seconds and inputs run, over %d attempt(s) of at most "
-            "%.0f s each\n   ours: %s; baseline: %s\n",
-            (int)num(s, "repetitions"), budget, str(s, "ours"), str(s, "baseline"));
     char head[96];
     snprintf(head, sizeof head, SIDE_FORMAT, "found", "s", "inputs", "class");
-    fprintf(out, "%-26s %-19s %-4s | %-40s | %-40s | %s\n", "", "", "", "ours", "baseline",
-            "baseline");
-    fprintf(out, "%-26s %-19s %-4s | %s | %s | %s\n", "defect", "class", "san", head, head,
-            "/ours");
+    fprintf(out, "%-*s %-*s %-*s | %-40s | %-40s | %s\n", c->width[0], "", c->width[1], "",
+            c->width[2], "", "ours", "baseline", "baseline");
+    fprintf(out, "%-*s %-*s %-*s | %s | %s | %s\n", c->width[0], c->head[0], c->width[1],
+            c->head[1], c->width[2], c->head[2], head, head, "/ours");
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(s, "rows"), i, r)
@@ -140,36 +143,35 @@ static void detection(const json_t *s, FILE *out)
         side(ours, sizeof ours, json_object_get(r, "ours"), budget);
         side(base, sizeof base, json_object_get(r, "baseline"), budget);
         times(ratio, sizeof ratio, r);
-        fprintf(out, "%-26s %-19s %-4s | %s | %s | %s%s\n", str(r, "defect"), str(r, "class"),
-                str(r, "sanitizer"), ours, base, ratio, failure(r));
+        fprintf(out, "%-*s %-*s %-*s | %s | %s | %s%s\n", c->width[0], str(r, c->key[0]),
+                c->width[1], str(r, c->key[1]), c->width[2], str(r, c->key[2]), ours, base, ratio,
+                failure(r));
     }
+}
+
+static void detection(const json_t *s, FILE *out)
+{
+    static const row_columns c = {
+        {"defect", "class", "sanitizer"}, {"defect", "class", "san"}, {26, 19, 4}};
+    fprintf(out,
+            "\n3. Time to detect: median seconds and inputs run, over %d attempt(s) of at most "
+            "%.0f s each\n   ours: %s; baseline: %s\n",
+            (int)num(s, "repetitions"), num(s, "budget_seconds"), str(s, "ours"),
+            str(s, "baseline"));
+    detection_rows(s, out, &c);
 }
 
 static void libraries(const json_t *s, FILE *out)
 {
-    double budget = num(s, "budget_seconds");
+    static const row_columns c = {
+        {"library", "slug", "class"}, {"library", "finding", "class"}, {8, 16, 19}};
     fprintf(out,
             "\n3b. Real libraries, each known finding (corpus/<lib>/known.md): median seconds and "
             "inputs run, over %d attempt(s) of at most %.0f s each\n   ours: %s\n   baseline: "
             "%s\n",
-            (int)num(s, "repetitions"), budget, str(s, "ours"), str(s, "baseline"));
-    char head[96];
-    snprintf(head, sizeof head, SIDE_FORMAT, "found", "s", "inputs", "class");
-    fprintf(out, "%-8s %-16s %-19s | %-40s | %-40s | %s\n", "", "", "", "ours", "baseline",
-            "baseline");
-    fprintf(out, "%-8s %-16s %-19s | %s | %s | %s\n", "library", "finding", "class", head, head,
-            "/ours");
-    size_t i;
-    json_t *r;
-    json_array_foreach(json_object_get(s, "rows"), i, r)
-    {
-        char ours[96], base[96], ratio[32];
-        side(ours, sizeof ours, json_object_get(r, "ours"), budget);
-        side(base, sizeof base, json_object_get(r, "baseline"), budget);
-        times(ratio, sizeof ratio, r);
-        fprintf(out, "%-8s %-16s %-19s | %s | %s | %s%s\n", str(r, "library"), str(r, "slug"),
-                str(r, "class"), ours, base, ratio, failure(r));
-    }
+            (int)num(s, "repetitions"), num(s, "budget_seconds"), str(s, "ours"),
+            str(s, "baseline"));
+    detection_rows(s, out, &c);
 }
 
 static void minimized(char *buf, size_t len, const json_t *j)

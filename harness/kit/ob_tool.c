@@ -167,31 +167,43 @@ static int worse(int a, int b)
     return a > b ? a : b;
 }
 
-static int replay_path(const char *path, unsigned *count)
+/* Runs fn on path, or on every file below it when it is a folder (in name order), until fn
+   returns `stop`. Returns the worst of fn's results, or EXIT_USAGE when a path is
+   unreadable. */
+static int each_file(const char *path, int (*fn)(const char *file, void *ctx), void *ctx, int stop)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
         fprintf(stderr, "ouroboros: cannot read %s: %s\n", path, strerror(errno));
         return EXIT_USAGE;
     }
-    if (!S_ISDIR(st.st_mode)) {
-        ++*count;
-        return replay_file(path);
-    }
+    if (!S_ISDIR(st.st_mode))
+        return fn(path, ctx);
     char **names = ou_list_dir(path, NULL);
     if (!names) {
         fprintf(stderr, "ouroboros: cannot list %s: %s\n", path, strerror(errno));
         return EXIT_USAGE;
     }
     int rc = EXIT_CLEAN;
-    /* A finding ends the replay: what it leaked would be blamed on the next input. */
-    for (char **p = names; *p && rc != EXIT_FINDING; p++) {
+    for (char **p = names; *p && rc != stop; p++) {
         char child[4096];
         snprintf(child, sizeof child, "%s/%s", path, *p);
-        rc = worse(rc, replay_path(child, count));
+        rc = worse(rc, each_file(child, fn, ctx, stop));
     }
     ou_free_names(names);
     return rc;
+}
+
+static int replay_counted(const char *path, void *count)
+{
+    ++*(unsigned *)count;
+    return replay_file(path);
+}
+
+/* A finding ends the replay: what it leaked would be blamed on the next input. */
+static int replay_path(const char *path, unsigned *count)
+{
+    return each_file(path, replay_counted, count, EXIT_FINDING);
 }
 
 static int cmd_replay(int argc, char **argv)
@@ -220,8 +232,9 @@ typedef struct calibration {
     ob_stack_use use;
 } calibration;
 
-static int calibrate_file(const char *path, calibration *c)
+static int calibrate_file(const char *path, void *ctx)
 {
+    calibration *c = ctx;
     size_t n;
     uint8_t *data = load_input(path, &n);
     if (!data)
@@ -244,30 +257,6 @@ static int calibrate_file(const char *path, calibration *c)
     return EXIT_CLEAN;
 }
 
-static int calibrate_path(const char *path, calibration *c)
-{
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        fprintf(stderr, "ouroboros: cannot read %s: %s\n", path, strerror(errno));
-        return EXIT_USAGE;
-    }
-    if (!S_ISDIR(st.st_mode))
-        return calibrate_file(path, c);
-    char **names = ou_list_dir(path, NULL);
-    if (!names) {
-        fprintf(stderr, "ouroboros: cannot list %s: %s\n", path, strerror(errno));
-        return EXIT_USAGE;
-    }
-    int rc = EXIT_CLEAN;
-    for (char **p = names; *p; p++) {
-        char child[4096];
-        snprintf(child, sizeof child, "%s/%s", path, *p);
-        rc = worse(rc, calibrate_path(child, c));
-    }
-    ou_free_names(names);
-    return rc;
-}
-
 /* Runs every input on 16 MiB fibers (an unbounded recursion still ends there, as a
    stack overflow report that names the input printed last), then says whether the
    harness's own fibers keep the deepest under its budget, and which size would. */
@@ -283,7 +272,7 @@ static int cmd_calibrate(int argc, char **argv)
     printf("%10s  %s\n", "stack B", "input");
     int rc = EXIT_CLEAN;
     for (int i = 0; i < argc; i++)
-        rc = worse(rc, calibrate_path(argv[i], &c));
+        rc = worse(rc, each_file(argv[i], calibrate_file, &c, -1));
     if (rc != EXIT_CLEAN || !c.inputs)
         return rc == EXIT_CLEAN ? EXIT_USAGE : rc;
     size_t allowed = c.use.fiber_stack / 100 * c.use.budget;
