@@ -287,6 +287,16 @@ static void confirm_budget(size_t budget, const char *klass, const char *message
     ob_sanitizer_expect_overflow(NULL, NULL);
 }
 
+/* The deepest stack any of a run's first n logical threads used. */
+static size_t deepest_of(const ob_outcome *o, unsigned n)
+{
+    size_t deepest = 0;
+    for (unsigned t = 0; t < n; t++)
+        if (o->stack_used[t] > deepest)
+            deepest = o->stack_used[t];
+    return deepest;
+}
+
 /* The input with its repeats scaled by scale i, run on 16 MiB fibers: its deepest stack,
    or OB_DEPTH_UNKNOWN when a limit cut the scaled expansion. An overflow even there ends
    the process as the stack-budget finding it is (the caller arranged the report). */
@@ -308,15 +318,10 @@ static size_t depth_at(unsigned i)
     free(bytes);
     if (st != OB_OK)
         return OB_DEPTH_UNKNOWN;
-    /* A limit cut it when it grew by less than three quarters of its factor. */
-    int cut = ob_depth_num[i] > ob_depth_den[i] &&
-              ob_program_expanded(&scaled) * 4 <
-                  ob_program_expanded(&program) * 3 * ob_depth_num[i] / ob_depth_den[i];
+    int cut = ob_program_rescale_cut(&program, &scaled, ob_depth_num[i], ob_depth_den[i]);
     ob_outcome o;
     if (!cut && run_program(H.depth_runner, &scaled, &o) == OB_OK)
-        for (unsigned t = 0; t < scaled.nthreads; t++)
-            if (o.stack_used[t] > deepest)
-                deepest = o.stack_used[t];
+        deepest = deepest_of(&o, scaled.nthreads);
     ob_program_clear(&scaled);
     return deepest;
 }
@@ -391,8 +396,7 @@ static int judge_leak(uint64_t heap_before, ob_finding *f)
     char names[256] = "";
     size_t n = 0;
     for (unsigned i = 0; i < ngauges(); i++) {
-        gauge_values[i] = (ob_gauge_value){T()->gauges[i].name, gauges_before[i], 0};
-        gauge_values[i].after = T()->gauges[i].read();
+        gauge_values[i] = (ob_gauge_value){T()->gauges[i].name, gauges_before[i], gauges_after[i]};
         if (T()->gauges[i].kind == OB_GAUGE_BALANCED &&
             gauge_values[i].after != gauge_values[i].before) {
             changed = 1;
@@ -475,13 +479,9 @@ static void note_features(const ob_outcome *o, uint64_t heap_before)
 {
     if (!H.det.features)
         return;
-    size_t deepest = 0;
-    for (unsigned t = 0; t < program.nthreads; t++)
-        if (o->stack_used[t] > deepest)
-            deepest = o->stack_used[t];
-    read_gauges(gauges_after);
-    ob_features_note(deepest, (int64_t)ob_heap_bytes() - (int64_t)heap_before, gauges_before,
-                     gauges_after, ngauges());
+    ob_features_note(deepest_of(o, program.nthreads),
+                     (int64_t)ob_heap_bytes() - (int64_t)heap_before, gauges_before, gauges_after,
+                     ngauges());
 }
 
 static void judge(ob_status st, const ob_outcome *o, uint64_t heap_before, ob_finding *f)
@@ -507,9 +507,7 @@ ob_status ob_harness_stack_use(const uint8_t *data, size_t size, ob_stack_use *u
         return st;
     ob_outcome o;
     st = run_watched(H.runner, &o);
-    for (unsigned t = 0; t < program.nthreads; t++)
-        if (o.stack_used[t] > u->deepest)
-            u->deepest = o.stack_used[t];
+    u->deepest = deepest_of(&o, program.nthreads);
     return st == OB_EDEADLOCK ? OB_OK : st;
 }
 
@@ -532,6 +530,8 @@ ob_status ob_harness_run(const uint8_t *data, size_t size, ob_finding *f)
     ob_outcome o;
     st = run_watched(H.runner, &o);
     if (st == OB_OK || st == OB_EDEADLOCK) {
+        /* Once for both the features and the leak judge: no rerun comes between them. */
+        read_gauges(gauges_after);
         note_features(&o, heap_before);
         judge(st, &o, heap_before, f);
         st = OB_OK;

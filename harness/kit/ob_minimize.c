@@ -146,24 +146,22 @@ static void class_overflow(const char *exe, const uint8_t *data, size_t size, ch
         ob_program_decode(&ob_harness_target, data, size, &p) != OB_OK)
         return;
     size_t depth[OB_DEPTH_SCALES] = {0};
-    size_t expanded = ob_program_expanded(&p);
     unsigned kib = 0, ignored = 0;
-    for (unsigned i = 0; i < OB_DEPTH_SCALES && ob_program_repeats(&p); i++) {
+    int repeats = ob_program_repeats(&p);
+    for (unsigned i = 0; i < OB_DEPTH_SCALES && repeats; i++) {
         uint8_t *bytes = NULL;
         size_t n = 0;
         static ob_program scaled;
         if (ob_program_rescaled(&p, ob_depth_num[i], ob_depth_den[i], &bytes, &n) != OB_OK)
             continue;
-        int cut =
-            ob_program_decode(&ob_harness_target, bytes, n, &scaled) != OB_OK ||
-            (ob_depth_num[i] > ob_depth_den[i] && ob_program_expanded(&scaled) < expanded * 3 / 2);
+        int cut = ob_program_decode(&ob_harness_target, bytes, n, &scaled) != OB_OK ||
+                  ob_program_rescale_cut(&p, &scaled, ob_depth_num[i], ob_depth_den[i]);
         ob_program_clear(&scaled);
         depth[i] =
             cut ? OB_DEPTH_UNKNOWN
                 : child_depth(exe, bytes, n, ob_depth_num[i] == ob_depth_den[i] ? &kib : &ignored);
         free(bytes);
     }
-    int repeats = ob_program_repeats(&p);
     ob_program_clear(&p);
     if (!repeats || ob_depth_keeps_growing(depth) != 0)
         return;

@@ -157,3 +157,9 @@ ob_status ob_program_rescaled(const ob_program *p, uint32_t num, uint32_t den, u
     each_bytes(&copy, rescale, &s);
     return ob_program_encode(&copy, out, size);
 }
+
+int ob_program_rescale_cut(const ob_program *p, const ob_program *scaled, uint32_t num,
+                           uint32_t den)
+{
+    return num > den && ob_program_expanded(scaled) * 4 * den < ob_program_expanded(p) * 3 * num;
+}

@@ -32,6 +32,11 @@ int ob_program_repeats(const ob_program *p);
 ob_status ob_program_rescaled(const ob_program *p, uint32_t num, uint32_t den, uint8_t **out,
                               size_t *size);
 
+/* 1 when a limit cut scaled, p rescaled by num / den and decoded: its expansion grew by
+   less than three quarters of that factor, so it does not measure the scale. */
+int ob_program_rescale_cut(const ob_program *p, const ob_program *scaled, uint32_t num,
+                           uint32_t den);
+
 /* The expanded bytes of all of p's byte-string arguments. */
 size_t ob_program_expanded(const ob_program *p);
 
