@@ -1153,5 +1153,5 @@ static const ob_gauge gauges[] = {
 #endif
 
 const ob_target ob_harness_target =
-    OB_TARGET("cjson", ops, CJ_GAUGES, .init = cj_seam_install, .setup = setup,
+    OB_TARGET("cjson", ops, CJ_GAUGES, .init = cj_seam_install, .alloc_hooks = 1, .setup = setup,
               .teardown = teardown, .release = release, .check = check);

@@ -74,5 +74,5 @@ static const ob_op ops[] = {
 };
 
 const ob_target ob_harness_target =
-    OB_TARGET("bank", ops, OB_GAUGES(gauges), .init = install, .setup = setup, .teardown = teardown,
-              .release = release, .check = check);
+    OB_TARGET("bank", ops, OB_GAUGES(gauges), .init = install, .alloc_hooks = 1, .setup = setup,
+              .teardown = teardown, .release = release, .check = check);

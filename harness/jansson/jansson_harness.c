@@ -1379,5 +1379,5 @@ static const ob_gauge gauges[] = {
 };
 
 const ob_target ob_harness_target =
-    OB_TARGET("jansson", ops, OB_GAUGES(gauges), .init = install, .setup = setup,
+    OB_TARGET("jansson", ops, OB_GAUGES(gauges), .init = install, .alloc_hooks = 1, .setup = setup,
               .teardown = teardown, .release = release, .check = check, .enumerate = enumerate);

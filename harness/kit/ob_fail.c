@@ -7,7 +7,9 @@
 #include "ob_exec.h"
 
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 typedef struct fail_slot {
     ob_fail_kind kind;
@@ -82,4 +84,56 @@ void ob_hook_yield(void *ctx, const char *where)
 uint64_t ob_injected_failures(void)
 {
     return atomic_load_explicit(&injected, memory_order_relaxed);
+}
+
+void *ob_alloc_malloc(size_t size)
+{
+    return ob_hook_malloc(NULL, size);
+}
+
+void *ob_alloc_calloc(size_t count, size_t size)
+{
+    if (size && count > SIZE_MAX / size)
+        return NULL;
+    void *p = ob_hook_malloc(NULL, count * size);
+    return p ? memset(p, 0, count * size) : NULL;
+}
+
+void *ob_alloc_realloc(void *p, size_t size)
+{
+    return ob_hook_realloc(NULL, p, size);
+}
+
+void ob_alloc_free(void *p)
+{
+    free(p);
+}
+
+void *ob_alloc_malloc_int(int size)
+{
+    return size < 0 ? NULL : ob_hook_malloc(NULL, (size_t)size);
+}
+
+void *ob_alloc_realloc_int(void *p, int size)
+{
+    return size < 0 ? NULL : ob_hook_realloc(NULL, p, (size_t)size);
+}
+
+void *ob_alloc_items(void *ctx, unsigned count, unsigned size)
+{
+    (void)ctx;
+    return ob_alloc_calloc(count, size);
+}
+
+/* lua_Alloc: nsize 0 frees (and returns NULL); otherwise realloc, which a NULL p makes a
+   malloc. osize is unused: with p NULL it is a type code, not a size. */
+void *ob_alloc_lua(void *ud, void *p, size_t osize, size_t nsize)
+{
+    (void)ud;
+    (void)osize;
+    if (nsize == 0) {
+        free(p);
+        return NULL;
+    }
+    return ob_hook_realloc(NULL, p, nsize);
 }

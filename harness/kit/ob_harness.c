@@ -463,6 +463,10 @@ static int judge_growth(ob_finding *f)
                                   (long long)(m[r][i] - m[r - 1][i]));
         }
         if (up == runs) {
+            /* The gauges as the reruns saw them, so "after" is what grew, not the input's own. */
+            for (unsigned g = 0; g < ngauges(); g++)
+                gauge_values[g] =
+                    (ob_gauge_value){T()->gauges[g].name, m[0][2 + g], m[runs][2 + g]};
             emit(f, "growth", NULL, measure_name(i),
                  "%s grew on every one of %u repeated runs of the same program (after %u "
                  "warm-up runs):%s per run",

@@ -28,7 +28,7 @@ extern "C" {
 #endif
 
 enum {
-    OB_MAX_ARGS = 4,
+    OB_MAX_ARGS = 8,
     OB_MAX_SLOTS = 64,      /* handles h0..h63 */
     OB_MAX_INSTS = 256,     /* operations per program, all threads together */
     OB_MAX_SCHEDULE = 32,   /* schedule bytes per program */
@@ -67,30 +67,86 @@ enum {
     OB_MAX_REPEAT = (0x3f << 16) | 0xffff /* the largest repeat count of a piece */
 };
 
+/* What an operation does to the object of a handle argument, once it returns 0 (or
+   whatever it returns, with OB_OWN_ALWAYS: a steal that drops the reference when it
+   fails, like jansson's json_array_append_new, is MOVED on success and gone on failure).
+   - BORROWED: nothing; the handle keeps its reference.
+   - MOVED: the object now belongs to the object of handle argument `owner` (an add-child
+     that takes ownership, a setter that steals a reference): the kit no longer releases
+     it, and it is gone when its owner is freed. It may still be passed while it lives.
+   - FREED: the object is gone (a delete that frees a subtree, a decref of the handle's
+     own reference), and with it every handle moved into it or made part of it,
+     transitively: the kit never passes those handles again and never releases them.
+   Without one_owner (refcounted targets) only a handle that holds its own reference may be
+   moved or freed: an operation that would give away a borrowed or already moved one is
+   skipped. With one_owner, any handle of the object will do (the object moves, not a
+   reference). The leak detector still judges everything: what the end releases (the handles that
+   still own their reference) must take every object with it. */
+typedef enum ob_own {
+    OB_OWN_BORROWED = 0,
+    OB_OWN_MOVED = 1,
+    OB_OWN_FREED = 2,
+    OB_OWN_ALWAYS = 4 /* or'ed in: the reference is taken whatever the operation returns */
+} ob_own;
+
 typedef struct ob_arg_spec {
     ob_arg_kind kind;
     int32_t lo, hi;             /* OB_ARG_INT */
     uint32_t max_len;           /* OB_ARG_BYTES: expanded, <= OB_MAX_EXPANDED_ARG */
     const char *const *choices; /* OB_ARG_ENUM: names without spaces */
     uint32_t nchoices;
+    uint8_t own;   /* OB_ARG_HANDLE: ob_own */
+    uint8_t owner; /* OB_OWN_MOVED: the argument index of the new owner's handle */
+    /* OB_ARG_INT, OB_ARG_BYTES: every run takes a value never used before in this process
+       (the growth detector's reruns too), so a table keyed by it meets a new key each time.
+       An integer takes lo + n mod (hi - lo + 1) for a process-wide counter n; a byte string
+       is its written pieces followed by OB_FRESH_DIGITS hex digits of n (fewer when
+       max_len is smaller). The text form writes `fresh`: `"key" + fresh`, or `fresh`. */
+    uint8_t fresh;
 } ob_arg_spec;
+
+enum { OB_FRESH_DIGITS = 8 };
 
 /* Spec initializers, for readable operation tables. */
 #define OB_HANDLE                                                                                  \
     {                                                                                              \
-        OB_ARG_HANDLE, 0, 0, 0, NULL, 0                                                            \
+        OB_ARG_HANDLE, 0, 0, 0, NULL, 0, OB_OWN_BORROWED, 0, 0                                     \
+    }
+/* The handle's object, on success, belongs to the object of handle argument `owner_arg`. */
+#define OB_HANDLE_MOVED(owner_arg)                                                                 \
+    {                                                                                              \
+        OB_ARG_HANDLE, 0, 0, 0, NULL, 0, OB_OWN_MOVED, (owner_arg), 0                              \
+    }
+/* The handle's object, on success, is freed with everything it owns. */
+#define OB_HANDLE_FREED                                                                            \
+    {                                                                                              \
+        OB_ARG_HANDLE, 0, 0, 0, NULL, 0, OB_OWN_FREED, 0, 0                                        \
+    }
+/* The handle's reference is stolen by the object of handle argument `owner_arg`, even when
+   the operation fails (then it is dropped: the handle is gone). */
+#define OB_HANDLE_STOLEN(owner_arg)                                                                \
+    {                                                                                              \
+        OB_ARG_HANDLE, 0, 0, 0, NULL, 0, OB_OWN_MOVED | OB_OWN_ALWAYS, (owner_arg), 0              \
     }
 #define OB_INT(lo, hi)                                                                             \
     {                                                                                              \
-        OB_ARG_INT, (lo), (hi), 0, NULL, 0                                                         \
+        OB_ARG_INT, (lo), (hi), 0, NULL, 0, 0, 0, 0                                                \
+    }
+#define OB_INT_FRESH(lo, hi)                                                                       \
+    {                                                                                              \
+        OB_ARG_INT, (lo), (hi), 0, NULL, 0, 0, 0, 1                                                \
     }
 #define OB_BYTES(max)                                                                              \
     {                                                                                              \
-        OB_ARG_BYTES, 0, 0, (max), NULL, 0                                                         \
+        OB_ARG_BYTES, 0, 0, (max), NULL, 0, 0, 0, 0                                                \
+    }
+#define OB_BYTES_FRESH(max)                                                                        \
+    {                                                                                              \
+        OB_ARG_BYTES, 0, 0, (max), NULL, 0, 0, 0, 1                                                \
     }
 #define OB_ENUM(names)                                                                             \
     {                                                                                              \
-        OB_ARG_ENUM, 0, 0, 0, (names), sizeof(names) / sizeof((names)[0])                          \
+        OB_ARG_ENUM, 0, 0, 0, (names), sizeof(names) / sizeof((names)[0]), 0, 0, 0                 \
     }
 
 /* One piece of a byte string: a literal and how many times it repeats. */
@@ -112,29 +168,48 @@ typedef struct ob_value {
 
 /* What an operation receives. */
 typedef struct ob_call {
-    void *state;             /* from the target's setup */
-    const ob_value *args;    /* as decoded */
-    void *objs[OB_MAX_ARGS]; /* HANDLE arguments resolved: borrowed, never NULL */
-    void *result;            /* an operation that makes an object stores a new reference */
-    unsigned thread;         /* logical thread running it */
+    void *state;          /* from the target's setup */
+    const ob_value *args; /* as decoded; fresh arguments with this run's value */
+    /* By argument position, like args: objs[i] is the object of argument i when that
+       argument is a handle (borrowed, never NULL), and NULL for every other kind. */
+    void *objs[OB_MAX_ARGS];
+    void *result;    /* an operation that makes an object stores it here (see ob_op.makes) */
+    unsigned thread; /* logical thread running it */
 } ob_call;
 
 /* Returns 0, or the target's own error code: errors are expected results, not findings. */
 typedef int (*ob_op_fn)(ob_call *call);
+
+/* ob_op.makes: what the operation stores in call->result, which fills the next handle.
+   OB_MAKES: a new reference (or a new root object), released by the target's release at
+   the end. OB_MAKES_PART_OF(k): an object that belongs to handle argument k's object (a
+   child looked up in its parent, a borrowed reference): never released by the kit, and
+   gone when that object is freed. */
+#define OB_MAKES 1
+#define OB_MAKES_PART_OF(arg) (2 + (arg))
 
 typedef struct ob_op {
     const char *name; /* no spaces, e.g. "list.append" */
     ob_op_fn fn;
     uint32_t nargs;
     ob_arg_spec args[OB_MAX_ARGS];
-    int makes; /* 1: stores an object in call->result, which goes into the next handle */
+    int makes; /* 0, OB_MAKES or OB_MAKES_PART_OF(k) */
 } ob_op;
 
-/* A process-wide counter of the target, readable before setup and after teardown.
-   Balanced gauges (live objects, open handles) must return to their value from before
-   the input: the leak detector checks them. Bounded gauges (cache entries, registry
-   size) may keep what an input left, since caches fill, but must not grow when the same
-   input runs again: only the growth detector watches them. */
+/* A process-wide counter of the target, readable before setup and after teardown. Two
+   kinds, judged by different detectors:
+   - BALANCED: what an input must give back. Live objects, open handles, live allocation
+     blocks of the target's seam: 0 before the input, 0 after, or the leak detector
+     reports `leak` signed with the gauge's name (or with the object types of the cycle,
+     when the target enumerates objects). A gauge signs with its name and has no stack, so
+     count objects here, not bytes: a leaked byte count says less than LeakSanitizer's
+     allocation stack, which the kit's own heap check gives when no gauge is off.
+   - BOUNDED: what an input may keep. Cache entries, interned strings, registry size: an
+     LRU of 8 entries reads 8 after a full input and stays 8, which is fine; one that
+     reads 8, 9, 10 when the same program runs again is `growth`. The report shows the
+     gauge's values on the growth detector's first and last rerun.
+   Example: {"live_nodes", read_live, OB_GAUGE_BALANCED}, {"interned", read_interned,
+   OB_GAUGE_BOUNDED}. */
 typedef enum ob_gauge_kind { OB_GAUGE_BALANCED = 0, OB_GAUGE_BOUNDED = 1 } ob_gauge_kind;
 
 typedef struct ob_gauge {
@@ -149,6 +224,10 @@ typedef struct ob_graph ob_graph;
 /* type has static storage; ids are the target's own, unique among live objects. */
 void ob_graph_node(ob_graph *g, uint64_t id, const char *type);
 void ob_graph_edge(ob_graph *g, uint64_t from, uint64_t to);
+/* A pointer stored so LeakSanitizer does not see it (and ob_unhidden, the pointer again):
+   for tables a target keeps only to enumerate its objects. */
+uintptr_t ob_hidden(const void *p);
+void *ob_unhidden(uintptr_t h);
 
 typedef struct ob_target {
     const char *name;
@@ -160,18 +239,31 @@ typedef struct ob_target {
     /* Per input. setup returns the state every operation sees (may be NULL). */
     void *(*setup)(void);
     void (*teardown)(void *state);
-    /* Drops the reference a handle holds; called for every filled handle after the
-       threads finish and before teardown. */
+    /* Drops the reference a handle holds; called after the threads finish and before
+       teardown for every filled handle that still owns its reference (not moved into
+       another object, freed, or made part of one: see ob_own). */
     void (*release)(void *state, void *obj);
     void (*collect)(void *state);      /* optional: e.g. run a cycle collector */
     const char *(*check)(void *state); /* optional: NULL, or what invariant broke */
     const ob_gauge *gauges;            /* optional */
     uint32_t ngauges;
     /* Optional: every live object and reference, for cycle reports. Called with no
-       operation in flight, after teardown. */
+       operation in flight, after teardown. A table of live objects kept for it must
+       hold ob_hidden pointers (below): a plain pointer there is a reference LeakSanitizer
+       sees, which keeps every leaked object reachable and so hides the leak. */
     void (*enumerate)(ob_graph *g);
     /* Optional detector settings for this harness, in OB_DETECT syntax (see below). */
     const char *detect;
+    /* 1: the target allocates through ob_hook_* or the ob_alloc_* adapters (below), so a
+       program's !fail=N and !failall points fail its allocations. 0 (default): programs
+       carry no failure points (decoding drops them; the text form rejects them), since
+       they would do nothing. */
+    int alloc_hooks;
+    /* 1: an object has one owner and no reference count (a tree API): handles that hold
+       the same pointer hold the same object, so what an operation does to one (moved,
+       freed, made part of another) it does to all, and the end releases each object
+       once. 0 (default): each handle holds a reference of its own (refcounted APIs). */
+    int one_owner;
 } ob_target;
 
 /* An ob_target's counted fields filled from arrays (arrays, not pointers: the count is the
@@ -216,6 +308,10 @@ typedef struct ob_program {
     ob_inst insts[OB_MAX_INSTS];
     uint8_t *arena;   /* owned copies of byte arguments' literal pieces */
     void *expansions; /* owned: byte arguments whose pieces repeat, expanded */
+    /* Decoded from a saved input (ob_program_save) whose operation table differs from the
+       target's: the same bytes meant another program when they were saved. */
+    int stale;
+    uint64_t saved_fingerprint; /* stale: the table the input was saved for */
 } ob_program;
 
 /* Decodes data into *p (which the caller owns; ob_program_clear releases it). Total:
@@ -225,6 +321,16 @@ ob_status ob_program_decode(const ob_target *t, const uint8_t *data, size_t size
 void ob_program_clear(ob_program *p);
 /* Encodes p as bytes that decode to p. *out is malloc'd (caller frees). */
 ob_status ob_program_encode(const ob_program *p, uint8_t **out, size_t *size);
+/* A fingerprint of t's operation table: names, argument kinds, ranges and effects, in
+   order. Adding, removing or reordering an operation, or changing an argument, changes
+   it, and with it what a binary input decodes to. */
+uint64_t ob_program_fingerprint(const ob_target *t);
+/* Encodes p for keeping on disk: its bytes followed by a trailer with the fingerprint
+   (OB_SAVED_TRAILER bytes), so decoding it under another table sets p->stale instead of
+   running a different program silently. Decoding drops a trailer it finds at the end.
+   Text programs (operation names) survive table changes; prefer them for what you keep. */
+ob_status ob_program_save(const ob_program *p, uint8_t **out, size_t *size);
+enum { OB_SAVED_TRAILER = 12 };
 /* 1 when both programs are the same (byte arguments compared by content). */
 int ob_program_equal(const ob_program *a, const ob_program *b);
 /* Writes the text form: a header line, `threads N`, `schedule ..`, one line per op. */
@@ -234,12 +340,24 @@ ob_status ob_program_assemble(const ob_target *t, const char *text, ob_program *
                               size_t errlen);
 
 /* ---- allocation-failure injection ----
-** Plug these into the target's allocator seam (same shapes as tg_allocator). They pass
-** through to libc except inside an operation whose program line carries !fail=N or
-** !failall, per logical thread. */
+** Plug these into the target's allocator seam (same shapes as tg_allocator), and set the
+** target's alloc_hooks. They pass through to libc except inside an operation whose
+** program line carries !fail=N or !failall, per logical thread. */
 void *ob_hook_malloc(void *ctx, size_t size);
 void *ob_hook_realloc(void *ctx, void *p, size_t size);
 void ob_hook_free(void *ctx, void *p);
+/* The same allocator in the shapes libraries' seams take, so a seam needs no wrapper:
+   context-free malloc/calloc/realloc/free (cJSON_InitHooks, json_set_alloc_funcs),
+   sizes as int (sqlite3_mem_methods-style suites: a negative size fails), count and size
+   with a context (zlib's zalloc/zfree), and lua_Alloc's one function (nsize 0 frees). */
+void *ob_alloc_malloc(size_t size);
+void *ob_alloc_calloc(size_t count, size_t size);
+void *ob_alloc_realloc(void *p, size_t size);
+void ob_alloc_free(void *p);
+void *ob_alloc_malloc_int(int size);
+void *ob_alloc_realloc_int(void *p, int size);
+void *ob_alloc_items(void *ctx, unsigned count, unsigned size);
+void *ob_alloc_lua(void *ud, void *p, size_t osize, size_t nsize);
 /* Sync seam shapes (as tg_sync): scheduling points for the deterministic executor. */
 void ob_hook_lock(void *ctx, pthread_mutex_t *m);
 void ob_hook_unlock(void *ctx, pthread_mutex_t *m);

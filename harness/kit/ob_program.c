@@ -11,7 +11,9 @@
 */
 #include "ob_kit.h"
 #include "ob_bytes.h"
+#include "ob_fresh.h"
 #include "ob_pieces.h"
+#include "ob_saved.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -74,9 +76,11 @@ typedef struct decoder {
     ob_status st;
 } decoder;
 
+/* A fresh argument's digits come after what is written: the written part is shorter. */
 static uint32_t piece_max(const ob_arg_spec *s)
 {
-    return s->max_len < OB_MAX_BYTES_ARG ? s->max_len : OB_MAX_BYTES_ARG;
+    uint32_t max = ob_written_max(s);
+    return max < OB_MAX_BYTES_ARG ? max : OB_MAX_BYTES_ARG;
 }
 
 static void decode_bytes(decoder *d, const ob_arg_spec *s, ob_value *v)
@@ -93,7 +97,7 @@ static void decode_bytes(decoder *d, const ob_arg_spec *s, ob_value *v)
         if (!pc->len)
             pc->count = 1; /* an empty piece repeats nothing */
     }
-    if (ob_pieces_expand(d->p, s->max_len, &d->budget, v) != OB_OK)
+    if (ob_pieces_expand(d->p, ob_written_max(s), &d->budget, v) != OB_OK)
         d->st = OB_ENOMEM;
 }
 
@@ -105,8 +109,8 @@ static void decode_arg(decoder *d, const ob_arg_spec *s, uint32_t nslots, ob_val
     case OB_ARG_HANDLE:
         v->i = ob_reader_range(r, 0, nslots - 1);
         break;
-    case OB_ARG_INT:
-        v->i = (int64_t)s->lo + ob_reader_range(r, 0, int_span(s));
+    case OB_ARG_INT: /* a fresh one takes its value when it runs: nothing to read */
+        v->i = s->fresh ? 0 : (int64_t)s->lo + ob_reader_range(r, 0, int_span(s));
         break;
     case OB_ARG_ENUM:
         v->i = ob_reader_range(r, 0, s->nchoices ? s->nchoices - 1 : 0);
@@ -143,6 +147,8 @@ static void decode_inst(const ob_target *t, decoder *d)
     for (uint32_t i = 0; i < op->nargs; i++)
         decode_arg(d, &op->args[i], p->nslots, &in->args[i]);
     decode_fail(r, in);
+    if (!t->alloc_hooks) /* the byte is read all the same, so a seam added later keeps inputs */
+        in->fail = OB_FAIL_NONE, in->fail_n = 0;
     in->slot = -1;
     if (op->makes && p->nslots < OB_MAX_SLOTS)
         in->slot = (int8_t)p->nslots++;
@@ -160,6 +166,7 @@ ob_status ob_program_decode(const ob_target *t, const uint8_t *data, size_t size
 {
     memset(p, 0, sizeof *p);
     p->target = t;
+    size = data ? ob_saved_strip(t, data, size, p) : 0;
     if (size) {
         p->arena = malloc(size);
         if (!p->arena)
@@ -192,7 +199,8 @@ static void encode_arg(ob_writer *w, const ob_arg_spec *s, uint32_t nslots, cons
         ob_writer_range(w, 0, nslots - 1, (uint32_t)v->i);
         break;
     case OB_ARG_INT:
-        ob_writer_range(w, 0, int_span(s), (uint32_t)(v->i - s->lo));
+        if (!s->fresh)
+            ob_writer_range(w, 0, int_span(s), (uint32_t)(v->i - s->lo));
         break;
     case OB_ARG_ENUM:
         ob_writer_range(w, 0, s->nchoices ? s->nchoices - 1 : 0, (uint32_t)v->i);

@@ -2,12 +2,15 @@
 ** ob_run.c: one input, start to end: setup -> logical threads -> release handles ->
 ** collect -> check -> teardown. Handles are filled once, by the operation that makes the
 ** object, and released only after every thread has finished, so an operation may borrow
-** any filled handle without further synchronization.
+** any filled handle without further synchronization. Operations that move or free a
+** handle's object say so in their specs (ob_own): ob_owners.c keeps the books.
 */
 #include "ob_exec.h"
 #include "ob_fail.h"
 #include "ob_fiber_stack.h"
+#include "ob_fresh.h"
 #include "ob_kit.h"
+#include "ob_owners.h"
 #include "ob_run.h"
 
 #include <stdatomic.h>
@@ -42,7 +45,7 @@ struct ob_runner {
 typedef struct run_ctx {
     const ob_program *p;
     void *state;
-    _Atomic(void *) slots[OB_MAX_SLOTS];
+    ob_owners handles;
     atomic_uint executed, skipped, failed;
     size_t pool_used[OB_PROGRAM_THREADS]; /* each written by its own pool thread */
 } run_ctx;
@@ -68,18 +71,41 @@ void ob_runner_free(ob_runner *r)
     free(r);
 }
 
-/* Resolves handle arguments; 0 when one is not filled yet (the op is skipped). */
+/* Resolves handle arguments; 0 when one is not filled yet or gone, or would be given away
+   without owning its reference (the op is skipped). */
 static int resolve(run_ctx *c, const ob_op *op, const ob_inst *in, void **objs)
 {
     for (uint32_t i = 0; i < op->nargs; i++) {
         objs[i] = NULL;
         if (op->args[i].kind != OB_ARG_HANDLE)
             continue;
-        objs[i] = atomic_load_explicit(&c->slots[in->args[i].i], memory_order_acquire);
+        objs[i] = ob_owners_get(&c->handles, (int)in->args[i].i);
         if (!objs[i])
             return 0;
     }
-    return 1;
+    return ob_owners_may_give(&c->handles, op, in);
+}
+
+/* Calls the operation with its failure point armed; fresh arguments get this run's values
+   first, outside the armed window. Returns what it returned, or -1 when the kit could
+   not make the fresh values (the op is not called). */
+static int call_op(const ob_op *op, const ob_inst *in, ob_call *call, unsigned thread)
+{
+    ob_value fresh[OB_MAX_ARGS];
+    uint8_t *buf = NULL;
+    if (ob_fresh_any(op)) {
+        if (ob_fresh_fill(op, in->args, fresh, &buf) != OB_OK) {
+            free(buf);
+            return -1;
+        }
+        call->args = fresh;
+    }
+    ob_fail_arm(thread, (ob_fail_kind)in->fail, in->fail_n);
+    int rc = op->fn(call);
+    ob_fail_disarm(thread);
+    call->args = in->args;
+    free(buf);
+    return rc;
 }
 
 static void run_inst(run_ctx *c, uint32_t k, unsigned thread)
@@ -94,17 +120,16 @@ static void run_inst(run_ctx *c, uint32_t k, unsigned thread)
         atomic_fetch_add_explicit(&c->skipped, 1, memory_order_relaxed);
         return;
     }
-    ob_fail_arm(thread, (ob_fail_kind)in->fail, in->fail_n);
-    int rc = op->fn(&call);
-    ob_fail_disarm(thread);
+    int rc = call_op(op, in, &call, thread);
     atomic_fetch_add_explicit(&c->executed, 1, memory_order_relaxed);
     if (rc)
         atomic_fetch_add_explicit(&c->failed, 1, memory_order_relaxed);
+    ob_owners_after(&c->handles, op, in, rc);
     if (!call.result)
         return;
     if (in->slot >= 0)
-        atomic_store_explicit(&c->slots[in->slot], call.result, memory_order_release);
-    else
+        ob_owners_fill(&c->handles, in->slot, call.result, op, in);
+    else if (op->makes == OB_MAKES)
         t->release(c->state, call.result);
 }
 
@@ -121,11 +146,9 @@ static void thread_body(void *arg, unsigned thread)
 
 static void release_handles(run_ctx *c)
 {
-    for (uint32_t i = 0; i < OB_MAX_SLOTS; i++) {
-        void *obj = atomic_load_explicit(&c->slots[i], memory_order_acquire);
-        if (obj)
-            c->p->target->release(c->state, obj);
-    }
+    for (int i = 0; i < OB_MAX_SLOTS; i++)
+        if (ob_owners_releases(&c->handles, i))
+            c->p->target->release(c->state, ob_owners_get(&c->handles, i));
 }
 
 /* Dropping the handles runs on logical thread 0 of the executor, not on the caller's
@@ -210,6 +233,7 @@ ob_status ob_run(ob_runner *r, const ob_program *p, ob_outcome *out)
     if (!c)
         return OB_ENOMEM;
     c->p = p;
+    ob_owners_init(&c->handles, t->one_owner);
     for (unsigned i = 0; i < OB_PROGRAM_THREADS; i++)
         atomic_store(&run_at[i], AT_START);
     atomic_store(&run_program, p);
@@ -236,6 +260,7 @@ ob_status ob_run(ob_runner *r, const ob_program *p, ob_outcome *out)
         out->check = t->check(c->state);
     if (t->teardown)
         t->teardown(c->state);
+    ob_owners_destroy(&c->handles);
     free(c);
     out->status = rc == OB_EXEC_OK ? OB_OK : OB_ENOMEM;
     return out->status;

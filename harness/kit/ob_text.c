@@ -11,8 +11,12 @@
 ** Handles are numbered in program order; a line that fills one starts `hN =`. Integers
 ** are decimal, enums by name, byte strings quoted with \\, \" and \xNN escapes. A byte
 ** string is up to OB_MAX_PIECES pieces joined by `+`, each a quoted literal with an
-** optional repeat count: `"["*5000 + "1" + "]"*5000`.
+** optional repeat count: `"["*5000 + "1" + "]"*5000`. A fresh argument (ob_arg_spec.fresh)
+** ends with the word `fresh`, its value on each run: `"key" + fresh`, or `fresh` alone (a
+** fresh integer is the word alone). Failure points (`!fail=N`, `!failall`) are only
+** written for a target whose allocator is on the kit's hooks (alloc_hooks).
 */
+#include "ob_fresh.h"
 #include "ob_kit.h"
 #include "ob_pieces.h"
 
@@ -36,8 +40,9 @@ static void print_bytes(const uint8_t *b, size_t n, FILE *out)
     fputc('"', out);
 }
 
-/* The pieces that contribute bytes, joined by '+'; "" when none does. */
-static void print_pieces(const ob_value *v, FILE *out)
+/* The pieces that contribute bytes, joined by `+`; "" when none does, unless `fresh`
+   follows (a fresh argument): `"k" + fresh`, or `fresh` alone. */
+static void print_pieces(const ob_value *v, int fresh, FILE *out)
 {
     ob_piece pieces[OB_MAX_PIECES];
     uint32_t n = ob_pieces_of(v, pieces), printed = 0;
@@ -50,7 +55,9 @@ static void print_pieces(const ob_value *v, FILE *out)
         if (pieces[i].count != 1)
             fprintf(out, "*%u", pieces[i].count);
     }
-    if (!printed)
+    if (fresh)
+        fputs(printed ? " + fresh" : "fresh", out);
+    else if (!printed)
         fputs("\"\"", out);
 }
 
@@ -61,14 +68,17 @@ static void print_arg(const ob_arg_spec *s, const ob_value *v, FILE *out)
         fprintf(out, " h%lld", (long long)v->i);
         break;
     case OB_ARG_INT:
-        fprintf(out, " %lld", (long long)v->i);
+        if (s->fresh)
+            fputs(" fresh", out);
+        else
+            fprintf(out, " %lld", (long long)v->i);
         break;
     case OB_ARG_ENUM:
         fprintf(out, " %s", s->choices[v->i]);
         break;
     case OB_ARG_BYTES:
         fputc(' ', out);
-        print_pieces(v, out);
+        print_pieces(v, s->fresh, out);
         break;
     }
 }
@@ -222,10 +232,24 @@ static ob_status parse_piece(asm_state *a, uint32_t max, ob_piece *pc)
     return OB_OK;
 }
 
+/* The word `fresh` at the cursor (consumed when there). */
+static int take_fresh(asm_state *a)
+{
+    skip_space(a);
+    if (strncmp(a->s, "fresh", 5) != 0 || isalnum((unsigned char)a->s[5]) || a->s[5] == '_')
+        return 0;
+    a->s += 5;
+    return 1;
+}
+
 static ob_status parse_bytes(asm_state *a, const ob_arg_spec *spec, ob_value *v)
 {
-    uint32_t max = spec->max_len < OB_MAX_BYTES_ARG ? spec->max_len : OB_MAX_BYTES_ARG;
+    uint32_t room = ob_written_max(spec);
+    uint32_t max = room < OB_MAX_BYTES_ARG ? room : OB_MAX_BYTES_ARG;
+    int fresh = 0;
     for (;;) {
+        if ((fresh = take_fresh(a)) != 0)
+            break;
         if (v->npieces == OB_MAX_PIECES)
             return fail(a, "a byte string has at most %d pieces", OB_MAX_PIECES);
         ob_status st = parse_piece(a, max, &v->pieces[v->npieces++]);
@@ -236,14 +260,17 @@ static ob_status parse_bytes(asm_state *a, const ob_arg_spec *spec, ob_value *v)
             break;
         a->s++;
     }
+    if (fresh && !spec->fresh)
+        return fail(a, "this argument is not fresh (OB_BYTES_FRESH): `fresh` has no meaning here");
+    if (!fresh && spec->fresh)
+        return fail(a, "this argument is fresh: end it with `+ fresh`, or write `fresh` alone");
     size_t n = ob_pieces_length(v);
-    if (n > spec->max_len)
-        return fail(a, "byte string of %zu bytes; this argument takes at most %u", n,
-                    spec->max_len);
+    if (n > room)
+        return fail(a, "byte string of %zu bytes; this argument takes at most %u", n, room);
     if (n > a->budget)
         return fail(a, "the program's byte strings expand to more than %d bytes",
                     OB_MAX_EXPANDED_PROGRAM);
-    return ob_pieces_expand(a->p, spec->max_len, &a->budget, v);
+    return ob_pieces_expand(a->p, room, &a->budget, v);
 }
 
 static ob_status parse_enum(asm_state *a, const char *w, const ob_arg_spec *spec, ob_value *v)
@@ -274,6 +301,13 @@ static ob_status parse_arg(asm_state *a, const ob_op *op, uint32_t i, ob_value *
         v->i = x;
         return OB_OK;
     case OB_ARG_INT:
+        if (spec->fresh != (strcmp(w, "fresh") == 0))
+            return fail(a,
+                        spec->fresh ? "this argument is fresh: write `fresh`, not '%s'"
+                                    : "this argument is not fresh (OB_INT_FRESH): '%s'",
+                        w);
+        if (spec->fresh)
+            return OB_OK;
         if (!parse_int(w, spec->lo, spec->hi, &x))
             return fail(a, "'%s' is not an integer in [%d, %d]", w, spec->lo, spec->hi);
         v->i = x;
@@ -295,6 +329,11 @@ static ob_status parse_fail(asm_state *a, ob_inst *in)
         in->fail = OB_FAIL_NTH, in->fail_n = (uint8_t)n;
     else
         return fail(a, "unexpected '%s' (want !fail=1..%d or !failall)", w, OB_FAIL_NTH_MAX);
+    if (!a->t->alloc_hooks)
+        return fail(a,
+                    "%s: target %s has no allocator seam on the kit's hooks (alloc_hooks), so a "
+                    "failure point would do nothing",
+                    w, a->t->name);
     if (word(a, w, sizeof w))
         return fail(a, "unexpected '%s' after the failure point", w);
     return OB_OK;

@@ -962,5 +962,5 @@ static const ob_gauge gauges[] = {
 };
 
 const ob_target ob_harness_target =
-    OB_TARGET("lua", ops, OB_GAUGES(gauges), .setup = setup, .teardown = teardown,
+    OB_TARGET("lua", ops, OB_GAUGES(gauges), .alloc_hooks = 1, .setup = setup, .teardown = teardown,
               .release = release, .collect = collect, .check = check);

@@ -172,5 +172,5 @@ static const ob_op ops[] = {
     {"clock.advance", op_advance, 1, {OB_INT(0, 2000)}, 0},
 };
 
-const ob_target ob_harness_target =
-    OB_TARGET("memo", ops, OB_GAUGES(gauges), .init = install, .release = release, .check = check);
+const ob_target ob_harness_target = OB_TARGET("memo", ops, OB_GAUGES(gauges), .init = install,
+                                              .alloc_hooks = 1, .release = release, .check = check);

@@ -349,5 +349,5 @@ static const ob_op ops[] = {
 };
 
 const ob_target ob_harness_target =
-    OB_TARGET("objrt", ops, OB_GAUGES(gauges), .init = install, .release = release,
-              .collect = collect, .check = check, .enumerate = enumerate);
+    OB_TARGET("objrt", ops, OB_GAUGES(gauges), .init = install, .alloc_hooks = 1,
+              .release = release, .collect = collect, .check = check, .enumerate = enumerate);

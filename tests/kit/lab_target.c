@@ -18,8 +18,9 @@ typedef struct node {
 
 static atomic_llong live_nodes;
 static atomic_ullong next_id;
-/* Every node, for enumeration (a real runtime keeps such a list for its collector). */
-static node *all_nodes[4096];
+/* Every node, for enumeration (a real runtime keeps such a list for its collector), as
+   hidden pointers: plain ones would keep every leaked node reachable for LeakSanitizer. */
+static uintptr_t all_nodes[4096];
 static atomic_int nall;
 
 static void node_decref(node *n)
@@ -29,8 +30,8 @@ static void node_decref(node *n)
     for (int i = 0; i < n->nstrong; i++)
         node_decref(n->strong[i]);
     for (int i = 0; i < atomic_load(&nall); i++)
-        if (all_nodes[i] == n)
-            all_nodes[i] = NULL;
+        if (all_nodes[i] == ob_hidden(n))
+            all_nodes[i] = 0;
     atomic_fetch_sub(&live_nodes, 1);
     free(n);
 }
@@ -44,7 +45,7 @@ static int op_node_new(ob_call *c)
     n->id = atomic_fetch_add(&next_id, 1);
     int slot = atomic_fetch_add(&nall, 1);
     if (slot < 4096)
-        all_nodes[slot] = n;
+        all_nodes[slot] = ob_hidden(n);
     atomic_fetch_add(&live_nodes, 1);
     c->result = n;
     return 0;
@@ -212,9 +213,9 @@ static void lab_release(void *state, void *obj)
 static void lab_enumerate(ob_graph *g)
 {
     for (int i = 0; i < atomic_load(&nall) && i < 4096; i++) {
-        node *n = all_nodes[i];
-        if (!n)
+        if (!all_nodes[i])
             continue;
+        node *n = ob_unhidden(all_nodes[i]);
         ob_graph_node(g, n->id, "node");
         for (int k = 0; k < n->nstrong; k++)
             ob_graph_edge(g, n->id, n->strong[k]->id);
