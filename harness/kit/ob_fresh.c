@@ -1,7 +1,7 @@
 /*
-** ob_fresh.c: fresh values. One counter for the process, so no two runs (inputs, the
-** growth detector's reruns, threads) ever see the same fresh value until it wraps: after
-** 2^32 byte strings, or hi - lo + 1 integers.
+** ob_fresh.c: fresh values. Counters for the process, so no two runs (inputs, the growth
+** detector's reruns, threads) ever see the same fresh value until it wraps: after 2^32
+** byte strings, or hi - lo + 1 integers.
 */
 #include "ob_fresh.h"
 
@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static atomic_uint_least64_t next_fresh;
+/* One counter each for byte strings and integers: an integer range is small, and values
+   taken for byte strings would leave gaps in it. */
+static atomic_uint_least64_t next_bytes, next_int;
 
 uint32_t ob_fresh_digits(const ob_arg_spec *s)
 {
@@ -32,9 +34,9 @@ int ob_fresh_any(const ob_op *op)
     return 0;
 }
 
-static uint64_t take(void)
+static uint64_t take(atomic_uint_least64_t *counter)
 {
-    return atomic_fetch_add_explicit(&next_fresh, 1, memory_order_relaxed);
+    return atomic_fetch_add_explicit(counter, 1, memory_order_relaxed);
 }
 
 /* The written bytes, then the counter's low digits in hex, most significant first. */
@@ -42,7 +44,7 @@ static void fill_bytes(const ob_arg_spec *s, const ob_value *in, ob_value *out, 
 {
     static const char hex[] = "0123456789abcdef";
     uint32_t digits = ob_fresh_digits(s);
-    uint64_t n = take();
+    uint64_t n = take(&next_bytes);
     memcpy(at, in->bytes, in->len);
     for (uint32_t d = 0; d < digits; d++)
         at[in->len + digits - 1 - d] = (uint8_t)hex[(n >> (4 * d)) & 15];
@@ -66,7 +68,8 @@ ob_status ob_fresh_fill(const ob_op *op, const ob_value *in, ob_value *out, uint
         if (!s->fresh)
             continue;
         if (s->kind == OB_ARG_INT)
-            out[i].i = s->lo + (int64_t)(take() % ((uint64_t)((int64_t)s->hi - s->lo) + 1));
+            out[i].i =
+                s->lo + (int64_t)(take(&next_int) % ((uint64_t)((int64_t)s->hi - s->lo) + 1));
         else if (s->kind == OB_ARG_BYTES) {
             fill_bytes(s, &in[i], &out[i], at);
             at += out[i].len;

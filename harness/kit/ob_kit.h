@@ -99,9 +99,10 @@ typedef struct ob_arg_spec {
     uint8_t owner; /* OB_OWN_MOVED: the argument index of the new owner's handle */
     /* OB_ARG_INT, OB_ARG_BYTES: every run takes a value never used before in this process
        (the growth detector's reruns too), so a table keyed by it meets a new key each time.
-       An integer takes lo + n mod (hi - lo + 1) for a process-wide counter n; a byte string
-       is its written pieces followed by OB_FRESH_DIGITS hex digits of n (fewer when
-       max_len is smaller). The text form writes `fresh`: `"key" + fresh`, or `fresh`. */
+       An integer takes lo + n mod (hi - lo + 1), n counting the fresh integers taken in the
+       process; a byte string is its written pieces followed by OB_FRESH_DIGITS hex digits
+       of the count of fresh byte strings (fewer when max_len is smaller). The text form writes
+       `fresh`: `"key" + fresh`, or `fresh`. */
     uint8_t fresh;
 } ob_arg_spec;
 

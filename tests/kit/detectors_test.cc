@@ -50,7 +50,7 @@ std::string klass(const ob_finding &f)
 [[noreturn]] void run_and_say(const char *src)
 {
     ob_finding f = run(src);
-    fprintf(stderr, "found=%s sig=[%s]\n", klass(f).c_str(), f.signature);
+    fprintf(stderr, "found=%s sig=[%s] message=%s\n", klass(f).c_str(), f.signature, f.message);
     fflush(stderr);
     _exit(0);
 }
@@ -66,13 +66,12 @@ const char *kCycle = "threads 1\n"
                      "t0 node.link h0 h1\n"
                      "t0 node.link h1 h0\n";
 
-TEST(Leak, AReferenceCycleIsReportedWithTheCycle)
+// A cycle stays in the process: LeakSanitizer would blame it on the inputs that follow (the
+// lab's node table hides its pointers, as ob_kit.h asks), so such tests run in a child.
+TEST(LeakDeathTest, AReferenceCycleIsReportedWithTheCycle)
 {
-    ob_finding f = run(kCycle);
-    ASSERT_EQ(klass(f), "leak");
-    EXPECT_NE(std::string(f.message).find("live_nodes"), std::string::npos) << f.message;
-    EXPECT_NE(std::string(f.message).find("node#"), std::string::npos) << f.message;
-    EXPECT_NE(std::string(f.signature).find("node -> node"), std::string::npos) << f.signature;
+    EXPECT_EXIT(run_and_say(kCycle), ::testing::ExitedWithCode(0),
+                "found=leak sig=\\[leak: node -> node.*message=.*live_nodes.*node#");
 }
 
 TEST(Leak, WeakBackReferencesLeakNothing)
@@ -112,6 +111,33 @@ TEST(Growth, ABoundedLruIsNot)
     for (int i = 0; i < 9; i++)
         src += "t0 intern.lru \"k" + std::to_string(i) + "\"\n";
     ob_finding f = run(src.c_str());
+    EXPECT_EQ(klass(f), "none") << f.message;
+}
+
+// A table keyed by name grows only with names it has not seen: the same program run again
+// adds nothing, unless the name is fresh, which is new on every run (reruns included).
+TEST(Growth, AKeyedTableFedFreshNamesIsReported)
+{
+    testing::internal::CaptureStderr();
+    ob_finding f = run("threads 1\n"
+                       "t0 names.add \"user-\" + fresh\n");
+    std::string report = testing::internal::GetCapturedStderr();
+    ASSERT_EQ(klass(f), "growth") << report;
+    EXPECT_NE(std::string(f.signature).find("names"), std::string::npos) << f.signature;
+    EXPECT_NE(std::string(f.message).find("+1 +1 +1"), std::string::npos) << f.message;
+    // The report's gauge values are the reruns': after is above before, as the finding says.
+    long long before = -1, after = -1;
+    size_t at = report.find("  names ");
+    ASSERT_NE(at, std::string::npos) << report;
+    ASSERT_EQ(sscanf(report.c_str() + at, "  names %lld -> %lld", &before, &after), 2);
+    EXPECT_EQ(after - before, 3) << report;
+}
+
+TEST(Growth, TheSameTableFedTheSameNamesIsNot)
+{
+    ob_finding f = run("threads 1\n"
+                       "t0 names.add_same \"user-1\"\n"
+                       "t0 names.add_same \"user-2\"\n");
     EXPECT_EQ(klass(f), "none") << f.message;
 }
 
@@ -285,7 +311,8 @@ TEST(Invariant, AFailedCheckIsReportedWithItsMessage)
     EXPECT_EQ(klass(run("threads 1\nt0 corrupt 0\n")), "none");
 }
 
-TEST(Signature, OneBugOneSignatureWhateverTheInput)
+// In a child, as the cycle test: both inputs leave their cycles behind.
+[[noreturn]] void sign_two_cycles_and_a_table()
 {
     ob_finding a = run(kCycle);
     ob_finding b = run("threads 3\n"
@@ -297,11 +324,17 @@ TEST(Signature, OneBugOneSignatureWhateverTheInput)
                        "t1 node.link h2 h1\n"
                        "t1 node.link h1 h2\n");
     ob_finding c = run("threads 1\nt0 intern \"x\"\n");
-    ASSERT_EQ(klass(a), "leak");
-    ASSERT_EQ(klass(b), "leak");
-    EXPECT_STREQ(a.slug, b.slug) << a.signature << " vs " << b.signature;
-    EXPECT_STRNE(a.slug, c.slug);
-    EXPECT_EQ(strlen(a.slug), 16u);
+    fprintf(stderr, "classes=%s,%s same=%d differ=%d slug=%zu\n", klass(a).c_str(),
+            klass(b).c_str(), strcmp(a.slug, b.slug) == 0, strcmp(a.slug, c.slug) != 0,
+            strlen(a.slug));
+    fflush(stderr);
+    _exit(0);
+}
+
+TEST(SignatureDeathTest, OneBugOneSignatureWhateverTheInput)
+{
+    EXPECT_EXIT(sign_two_cycles_and_a_table(), ::testing::ExitedWithCode(0),
+                "classes=leak,leak same=1 differ=1 slug=16");
 }
 
 TEST(Settings, ParseAndReject)

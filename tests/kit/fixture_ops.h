@@ -25,6 +25,7 @@ inline const ob_op kOps[] = {
     {"blob.put", noop, 2, {OB_BYTES(40), OB_INT(0, 100000)}, 0},
     {"tick", noop, 0, {}, 0},
     {"doc.parse", noop, 1, {OB_BYTES(100000)}, 0},
+    {"key.put", noop, 2, {OB_BYTES_FRESH(16), OB_INT_FRESH(0, 9)}, 0},
 };
 
 inline const ob_target kTarget = {

@@ -130,6 +130,26 @@ static int op_intern_lru(ob_call *c)
     return 0;
 }
 
+/* ---- a table keyed by name that never forgets one: bounded by the names a program uses,
+   so only new names on every run (a fresh argument) show it grows ---- */
+static entry *names;
+static atomic_llong nnames;
+
+static int op_names_add(ob_call *c)
+{
+    const ob_value *v = &c->args[0];
+    for (entry *e = names; e; e = e->next)
+        if (e->len == v->len && memcmp(e->bytes, v->bytes, v->len) == 0)
+            return 0;
+    entry *e = entry_new(v);
+    if (!e)
+        return 1;
+    e->next = names;
+    names = e;
+    atomic_fetch_add(&nnames, 1);
+    return 0;
+}
+
 /* ---- recursion once per unit of depth, bounded or not ---- */
 /* The result goes back into the frame, so the compiler cannot turn this into a loop. */
 static int nest(int depth)
@@ -237,10 +257,16 @@ static int64_t gauge_lru(void)
     return atomic_load(&nlru);
 }
 
+static int64_t gauge_names(void)
+{
+    return atomic_load(&nnames);
+}
+
 static const ob_gauge gauges[] = {
     {"live_nodes", gauge_nodes, OB_GAUGE_BALANCED},
     {"interned", gauge_interned, OB_GAUGE_BOUNDED},
     {"lru_entries", gauge_lru, OB_GAUGE_BOUNDED},
+    {"names", gauge_names, OB_GAUGE_BOUNDED},
 };
 
 static const ob_op ops[] = {
@@ -257,6 +283,8 @@ static const ob_op ops[] = {
     {"corrupt", op_corrupt, 1, {OB_INT(0, 1)}, 0},
     {"use_after_free", op_use_after_free, 1, {OB_INT(0, 3)}, 0},
     {"overflow", op_overflow, 1, {OB_INT(0, 1)}, 0},
+    {"names.add", op_names_add, 1, {OB_BYTES_FRESH(24)}, 0},
+    {"names.add_same", op_names_add, 1, {OB_BYTES(24)}, 0},
 };
 
 const ob_target ob_harness_target =

@@ -3,10 +3,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "tests/kit/fixture_ops.h"
+
+extern "C" {
+#include "harness/kit/ob_fresh.h"
+}
 
 namespace
 {
@@ -299,6 +304,132 @@ TEST(Text, RejectsBadProgramsWithTheLine)
             << c.src;
         EXPECT_EQ(std::string(err).rfind(c.msg, 0), 0u) << "got: " << err;
     }
+}
+
+TEST(Text, FreshArgumentsAreWrittenAsSuch)
+{
+    const char *src = "threads 1\n"
+                      "t0 key.put \"user-\" + fresh fresh\n"
+                      "t0 key.put fresh fresh\n";
+    Program p;
+    char err[256] = "";
+    ASSERT_EQ(ob_program_assemble(&fixture::kTarget, src, &p.p, err, sizeof err), OB_OK) << err;
+    EXPECT_EQ(text_of(p.p).substr(text_of(p.p).find("t0")), std::string(src).substr(10));
+    EXPECT_EQ(p.p.insts[0].args[0].len, 5u);
+    struct Case {
+        const char *src;
+        const char *msg;
+    } cases[] = {
+        {"threads 1\nt0 key.put \"user-\" 3\n", "line 2: this argument is fresh: end it with"},
+        {"threads 1\nt0 key.put fresh 3\n", "line 2: this argument is fresh: write `fresh`"},
+        {"threads 1\nt0 key.put \"123456789\" + fresh fresh\n",
+         "line 2: byte string longer than 8 bytes"},
+        {"threads 1\nt0 blob.put fresh 1\n", "line 2: this argument is not fresh"},
+        {"threads 1\nt0 blob.put \"a\" fresh\n", "line 2: this argument is not fresh"},
+    };
+    for (const Case &c : cases) {
+        Program q;
+        EXPECT_EQ(ob_program_assemble(&fixture::kTarget, c.src, &q.p, err, sizeof err), OB_ESYNTAX)
+            << c.src;
+        EXPECT_EQ(std::string(err).rfind(c.msg, 0), 0u) << "got: " << err;
+    }
+}
+
+TEST(Fresh, EveryRunTakesANewValue)
+{
+    const ob_op &op = fixture::kOps[fixture::kTarget.nops - 1];
+    ob_value in[2] = {};
+    in[0].bytes = (const uint8_t *)"user-";
+    in[0].len = 5;
+    std::set<std::string> seen;
+    std::set<int64_t> ints;
+    for (int i = 0; i < 10; i++) {
+        ob_value out[2];
+        uint8_t *buf = nullptr;
+        ASSERT_EQ(ob_fresh_fill(&op, in, out, &buf), OB_OK);
+        std::string s((const char *)out[0].bytes, out[0].len);
+        free(buf);
+        EXPECT_EQ(s.size(), 5u + OB_FRESH_DIGITS);
+        EXPECT_EQ(s.rfind("user-", 0), 0u);
+        seen.insert(s);
+        ints.insert(out[1].i);
+        EXPECT_GE(out[1].i, 0);
+        EXPECT_LE(out[1].i, 9);
+    }
+    EXPECT_EQ(seen.size(), 10u);
+    EXPECT_EQ(ints.size(), 10u);
+}
+
+// A target without allocator hooks: the same table, no failure points.
+const ob_target kNoHooks = {
+    "nohooks",
+    fixture::kOps,
+    fixture::kTarget.nops,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    nullptr,
+    0,
+    nullptr,
+    nullptr,
+    0,
+    0,
+};
+
+TEST(Text, FailurePointsNeedAllocatorHooks)
+{
+    Program p;
+    char err[256] = "";
+    EXPECT_EQ(ob_program_assemble(&kNoHooks, "threads 1\nt0 tick !fail=2\n", &p.p, err, sizeof err),
+              OB_ESYNTAX);
+    EXPECT_EQ(std::string(err).rfind("line 2: !fail=2: target nohooks has no allocator seam", 0),
+              0u)
+        << err;
+    Program with;
+    ASSERT_EQ(ob_program_assemble(&fixture::kTarget, "threads 1\nt0 tick !failall\n", &with.p, err,
+                                  sizeof err),
+              OB_OK);
+    uint8_t *bytes = nullptr;
+    size_t n = 0;
+    ASSERT_EQ(ob_program_encode(&with.p, &bytes, &n), OB_OK);
+    Program without;
+    ASSERT_EQ(ob_program_decode(&kNoHooks, bytes, n, &without.p), OB_OK);
+    free(bytes);
+    ASSERT_EQ(without.p.ninsts, 1u);
+    EXPECT_EQ(without.p.insts[0].fail, OB_FAIL_NONE);
+    EXPECT_EQ(text_of(without.p).find("!fail"), std::string::npos);
+}
+
+TEST(Saved, AnInputSavedForAnotherTableIsStale)
+{
+    Program p;
+    char err[256] = "";
+    ASSERT_EQ(ob_program_assemble(&fixture::kTarget,
+                                  "threads 1\nt0 h0 = obj.new 7\nt0 obj.paint h0 blue\n", &p.p, err,
+                                  sizeof err),
+              OB_OK);
+    uint8_t *saved = nullptr;
+    size_t n = 0;
+    ASSERT_EQ(ob_program_save(&p.p, &saved, &n), OB_OK);
+    Program same;
+    ASSERT_EQ(ob_program_decode(&fixture::kTarget, saved, n, &same.p), OB_OK);
+    EXPECT_FALSE(same.p.stale);
+    EXPECT_TRUE(ob_program_equal(&p.p, &same.p));
+    // One operation more at the front of the table: the bytes mean another program now.
+    std::vector<ob_op> ops = {{"zero", fixture::noop, 0, {}, 0}};
+    ops.insert(ops.end(), fixture::kOps, fixture::kOps + fixture::kTarget.nops);
+    ob_target changed = fixture::kTarget;
+    changed.ops = ops.data();
+    changed.nops = (uint32_t)ops.size();
+    EXPECT_NE(ob_program_fingerprint(&changed), ob_program_fingerprint(&fixture::kTarget));
+    Program stale;
+    ASSERT_EQ(ob_program_decode(&changed, saved, n, &stale.p), OB_OK);
+    free(saved);
+    EXPECT_TRUE(stale.p.stale);
+    EXPECT_EQ(stale.p.saved_fingerprint, ob_program_fingerprint(&fixture::kTarget));
 }
 
 } // namespace
