@@ -16,7 +16,11 @@
 **                             fiber size that keeps them all under the stack budget; exit 1
 **                             when the harness's own fibers are too small for them
 **
-** Exit codes: 0 nothing found, 1 a finding, 2 bad usage or unreadable input.
+** Files the tool writes as input bytes (assemble, minimize) end with the fingerprint of the
+** operation table (ob_program_save); one read under a changed table is reported stale with
+** what it decodes to now: replay refuses it, repro says so, minimize refuses it.
+**
+** Exit codes: 0 nothing found, 1 a finding, 2 bad usage, unreadable or stale input.
 */
 #define _POSIX_C_SOURCE 200809L
 
@@ -89,9 +93,34 @@ static uint8_t *load_input(const char *path, size_t *size)
         return NULL;
     }
     uint8_t *bytes = NULL;
-    st = ob_program_encode(&p, &bytes, size);
+    st = ob_program_save(&p, &bytes, size);
     ob_program_clear(&p);
     return st ? NULL : bytes;
+}
+
+/* 1 when data was saved for another operation table: says so on stderr, with the program
+   the bytes decode to now, so a stale input is never taken for one that runs clean. */
+static int stale(const char *path, const uint8_t *data, size_t n)
+{
+    ob_program p;
+    if (ob_program_decode(&ob_harness_target, data, n, &p) != OB_OK)
+        return 0;
+    int is_stale = p.stale;
+    if (is_stale) {
+        fprintf(stderr,
+                "ouroboros: %s is stale: it was saved for an operation table with fingerprint "
+                "%016llx, and this build of %s has %016llx, so its bytes mean another program "
+                "now. It decodes to:\n",
+                path, (unsigned long long)p.saved_fingerprint, ob_harness_target.name,
+                (unsigned long long)ob_program_fingerprint(&ob_harness_target));
+        ob_program_print(&p, stderr);
+        fprintf(stderr,
+                "ouroboros: keep findings as text programs (`%s_tool print`, FILE.min.txt, "
+                "program.txt): operation names survive a changed table\n",
+                ob_harness_target.name);
+    }
+    ob_program_clear(&p);
+    return is_stale;
 }
 
 static int cmd_print(int argc, char **argv)
@@ -106,6 +135,7 @@ static int cmd_print(int argc, char **argv)
             rc = EXIT_USAGE;
             continue;
         }
+        stale(argv[i], data, n);
         if (argc > 1)
             printf("# %s\n", argv[i]);
         ob_program_print(&p, stdout);
@@ -145,6 +175,10 @@ static int replay_file(const char *path)
     uint8_t *data = load_input(path, &n);
     if (!data)
         return EXIT_USAGE;
+    if (stale(path, data, n)) {
+        free(data);
+        return EXIT_USAGE;
+    }
     ob_finding f;
     ob_status st = ob_harness_run(data, n, &f);
     free(data);
@@ -443,17 +477,28 @@ static int repro_one(const char *exe, const char *path)
     ob_program_print(&p, stdout);
     fflush(stdout);
     ob_program_clear(&p);
+    int was_saved_stale = stale(path, data, n);
     int rc = ob_replay_child(exe, data, n, stderr, klass, slug, signature);
     free(data);
     if (rc != 0) {
         fprintf(stderr, "ouroboros: cannot replay %s in a child process\n", path);
         return EXIT_USAGE;
     }
+    if (!*slug && was_saved_stale) {
+        printf("did not reproduce: %s is stale (saved for another operation table): what it "
+               "decodes to now runs clean; replay the program text it was saved with\n",
+               path);
+        return EXIT_FINDING;
+    }
     if (!*slug) {
         printf("did not reproduce: %s runs clean on this build of %s\n", path,
                ob_harness_target.name);
         return EXIT_FINDING;
     }
+    if (was_saved_stale)
+        printf("stale: %s was saved for another operation table; what it decodes to now "
+               "found this:\n",
+               path);
     printf("reproduced: %s\nsignature: %s (%s)\n", klass, signature, slug);
     return EXIT_CLEAN;
 }
@@ -477,7 +522,7 @@ static int write_minimized(const char *path, const ob_program *p)
     char *text = NULL;
     size_t tlen = 0;
     FILE *mem = open_memstream(&text, &tlen);
-    int rc = mem && ob_program_encode(p, &bytes, &n) == OB_OK ? 0 : -1;
+    int rc = mem && ob_program_save(p, &bytes, &n) == OB_OK ? 0 : -1;
     if (mem) {
         ob_program_print(p, mem);
         fclose(mem);
@@ -504,7 +549,10 @@ static int cmd_minimize(int argc, char **argv)
         return EXIT_USAGE;
     ob_program p;
     int rc = EXIT_USAGE;
-    if (ob_minimize_signature(exe, data, n, klass, slug) != 0)
+    if (stale(argv[0], data, n))
+        fprintf(stderr, "ouroboros: not minimizing %s: minimize its program text instead\n",
+                argv[0]);
+    else if (ob_minimize_signature(exe, data, n, klass, slug) != 0)
         fprintf(stderr, "ouroboros: cannot replay %s in a child process\n", argv[0]);
     else if (!*slug)
         fprintf(stderr, "ouroboros: %s does not reproduce a finding: nothing to minimize\n",
