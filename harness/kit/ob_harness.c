@@ -10,6 +10,7 @@
 #include "ob_depth.h"
 #include "ob_features.h"
 #include "ob_graph.h"
+#include "ob_history.h"
 #include "ob_kit.h"
 #include "ob_pieces.h"
 #include "ob_report.h"
@@ -73,6 +74,26 @@ void ob_harness_on_fatal(void (*die)(void))
     H.die = die;
 }
 
+/* A target with persistent state: the runs before this input may be what the finding
+   needs, so they go beside it. */
+static void note_history(const char *slug)
+{
+    char path[4096];
+    unsigned n = ob_history_count();
+    /* A process replaying a history (the tool's OB_HISTORY) has its history already. */
+    if (!T()->persistent_setup || !n || getenv("OB_HISTORY"))
+        return;
+    if (ob_history_write(slug, path, sizeof path) != 0) {
+        fprintf(stderr, "ouroboros: cannot write the history of this finding to %s\n", path);
+        return;
+    }
+    fprintf(stderr,
+            "history: this process ran %u programs before this input on %s's persistent state; "
+            "%s holds them. `%s_tool repro --history %s INPUT` replays them first and says "
+            "whether the finding needs them, and which\n",
+            n, T()->name, path, T()->name, path);
+}
+
 /* Fills the report and the caller's finding; prints the block. `detail` stands in for
    stack frames in the signature of findings that have none (a gauge, a message). */
 static int emit(ob_finding *f, const char *klass, const ob_stack *stack, const char *detail,
@@ -100,6 +121,7 @@ static int emit(ob_finding *f, const char *klass, const ob_stack *stack, const c
     snprintf(f->signature, sizeof f->signature, "%s", rep.signature);
     memcpy(f->slug, rep.slug, sizeof f->slug);
     ob_report_write(stderr, &rep);
+    note_history(rep.slug);
     fflush(stderr);
     return 1;
 }
@@ -228,6 +250,7 @@ static void init(void)
         fprintf(stderr, "ouroboros: the hang watchdog could not start; hangs go undetected\n");
     if (T()->init)
         T()->init();
+    ob_history_set_prefix(getenv("OB_HISTORY_PREFIX"));
 }
 
 static ob_status run_program(ob_runner *r, const ob_program *p, ob_outcome *o)
@@ -243,6 +266,8 @@ static ob_status run_program(ob_runner *r, const ob_program *p, ob_outcome *o)
 /* The input in flight. */
 static ob_status run_watched(ob_runner *r, ob_outcome *o)
 {
+    if (r == H.runner && T()->persistent_setup)
+        ob_history_note(&program);
     return run_program(r, &program, o);
 }
 
@@ -433,6 +458,18 @@ static const char *measure_name(unsigned i)
     return i == 0 ? "heap_bytes" : i == 1 ? "heap_blocks" : T()->gauges[i - 2].name;
 }
 
+/* A rerun of the same program broke the target's check: state the first run left behind
+   (one teardown or reset does not undo) is the bug, signed as the same invariant. */
+static int rerun_broke(const ob_outcome *o, unsigned run, ob_finding *f)
+{
+    if (!H.det.invariant || !o->check)
+        return 0;
+    return emit(f, "invariant", NULL, o->check,
+                "the target's check failed when the growth detector ran the same program again "
+                "(run %u of it): %s",
+                run + 1, o->check);
+}
+
 static int judge_growth(ob_finding *f)
 {
     if (!H.det.growth || H.inputs % H.det.growth_every != 0)
@@ -442,11 +479,11 @@ static int judge_growth(ob_finding *f)
     unsigned runs = H.det.growth_runs, warm = H.det.growth_warmup ? H.det.growth_warmup - 1 : 0;
     for (unsigned i = 0; i < warm; i++)
         if (run_watched(H.runner, &o) != OB_OK || o.check)
-            return 0;
+            return rerun_broke(&o, 1 + i, f);
     unsigned nm = sample(m[0]);
     for (unsigned r = 1; r <= runs; r++) {
         if (run_watched(H.runner, &o) != OB_OK || o.check)
-            return 0;
+            return rerun_broke(&o, warm + r, f);
         sample(m[r]);
     }
     /* Gauges first: they name the bug better than heap totals do. */
@@ -497,22 +534,37 @@ static void judge(ob_status st, const ob_outcome *o, uint64_t heap_before, ob_fi
     judge_growth(f);
 }
 
-ob_status ob_harness_stack_use(const uint8_t *data, size_t size, ob_stack_use *u)
+/* One run of data with no detector judging it; o gets what it did. */
+static ob_status run_unjudged(const uint8_t *data, size_t size, ob_outcome *o)
 {
     pthread_once(&once, init);
-    memset(u, 0, sizeof *u);
+    memset(o, 0, sizeof *o);
     if (H.status != OB_OK)
         return H.status;
-    u->fiber_stack = H.det.fiber_stack ? (size_t)H.det.fiber_stack * 1024 : 64 * 1024;
-    u->budget = H.det.stack_budget;
     ob_program_clear(&program);
     ob_status st = ob_program_decode(T(), data, size, &program);
     if (st != OB_OK)
         return st;
-    ob_outcome o;
-    st = run_watched(H.runner, &o);
-    u->deepest = deepest_of(&o, program.nthreads);
+    ob_history_begin_input();
+    st = run_watched(H.runner, o);
     return st == OB_EDEADLOCK ? OB_OK : st;
+}
+
+ob_status ob_harness_stack_use(const uint8_t *data, size_t size, ob_stack_use *u)
+{
+    ob_outcome o;
+    memset(u, 0, sizeof *u);
+    ob_status st = run_unjudged(data, size, &o);
+    u->fiber_stack = H.det.fiber_stack ? (size_t)H.det.fiber_stack * 1024 : 64 * 1024;
+    u->budget = H.det.stack_budget;
+    u->deepest = deepest_of(&o, program.nthreads);
+    return st;
+}
+
+ob_status ob_harness_run_once(const uint8_t *data, size_t size)
+{
+    ob_outcome o;
+    return run_unjudged(data, size, &o);
 }
 
 ob_status ob_harness_run(const uint8_t *data, size_t size, ob_finding *f)
@@ -526,6 +578,7 @@ ob_status ob_harness_run(const uint8_t *data, size_t size, ob_finding *f)
     if (st != OB_OK)
         return st;
     H.inputs++;
+    ob_history_begin_input();
     read_gauges(gauges_before);
     for (unsigned i = 0; i < ngauges(); i++)
         gauge_values[i] = (ob_gauge_value){T()->gauges[i].name, gauges_before[i], 0};

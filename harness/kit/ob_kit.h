@@ -36,6 +36,7 @@ enum {
     OB_MAX_PIECES = 3,      /* pieces of a byte-string argument, each repeated (below) */
     OB_PROGRAM_THREADS = 8, /* logical threads per program, at most */
     OB_FAIL_NTH_MAX = 28,   /* "fail the Nth allocation" goes up to this N */
+    OB_HISTORY_RUNS = 64,   /* runs before a finding kept for a target with persistent state */
 };
 
 /* Status codes of kit calls. */
@@ -174,8 +175,9 @@ typedef struct ob_call {
     /* By argument position, like args: objs[i] is the object of argument i when that
        argument is a handle (borrowed, never NULL), and NULL for every other kind. */
     void *objs[OB_MAX_ARGS];
-    void *result;    /* an operation that makes an object stores it here (see ob_op.makes) */
-    unsigned thread; /* logical thread running it */
+    void *result;     /* an operation that makes an object stores it here (see ob_op.makes) */
+    unsigned thread;  /* logical thread running it */
+    void *persistent; /* from the target's persistent_setup, or NULL */
 } ob_call;
 
 /* Returns 0, or the target's own error code: errors are expected results, not findings. */
@@ -265,6 +267,15 @@ typedef struct ob_target {
        freed, made part of another) it does to all, and the end releases each object
        once. 0 (default): each handle holds a reference of its own (refcounted APIs). */
     int one_owner;
+    /* Optional: state that lives as long as the process (an embedded interpreter, a
+       server's caches), made once before the first input and given to every operation as
+       call->persistent; persistent_reset runs after each input's teardown and should bring
+       it back to how the first input found it. What it fails to reset makes findings that
+       need earlier inputs: the kit keeps the process's last OB_HISTORY_RUNS runs, writes
+       them beside such a finding (history-<slug>.txt) and `X_tool repro --history FILE`
+       replays them first, then says whether the finding needs them and which. */
+    void *(*persistent_setup)(void);
+    void (*persistent_reset)(void *persistent);
 } ob_target;
 
 /* An ob_target's counted fields filled from arrays (arrays, not pointers: the count is the
@@ -463,6 +474,11 @@ typedef struct ob_stack_use {
    the environment sizes them: the caller sets OB_FIBER_STACK large before the first run)
    and reports its deepest stack use. Returns OB_OK, or an error as ob_harness_run does. */
 ob_status ob_harness_stack_use(const uint8_t *data, size_t size, ob_stack_use *u);
+
+/* Runs one input once on the process-wide runner with no detector judging it (a run of a
+   persistent-state history, replayed as it ran). Sanitizer findings still end the
+   process. Returns OB_OK, or an error as ob_harness_run does. */
+ob_status ob_harness_run_once(const uint8_t *data, size_t size);
 
 /* What a finding does to the process once reported: the libFuzzer entry aborts (so
    libFuzzer saves the input); the tool exits with its finding code. Used by detectors

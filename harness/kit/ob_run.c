@@ -45,10 +45,31 @@ struct ob_runner {
 typedef struct run_ctx {
     const ob_program *p;
     void *state;
+    void *persistent;
     ob_owners handles;
     atomic_uint executed, skipped, failed;
     size_t pool_used[OB_PROGRAM_THREADS]; /* each written by its own pool thread */
 } run_ctx;
+
+/* The target's persistent state: made on the first run, kept for the process (one target
+   per process, as a harness binary has). */
+static pthread_once_t persistent_once = PTHREAD_ONCE_INIT;
+static const ob_target *persistent_target;
+static void *persistent;
+
+static void make_persistent(void)
+{
+    persistent = persistent_target->persistent_setup();
+}
+
+static void *persistent_of(const ob_target *t)
+{
+    if (!t->persistent_setup)
+        return NULL;
+    persistent_target = t;
+    pthread_once(&persistent_once, make_persistent);
+    return persistent;
+}
 
 ob_status ob_runner_new(const ob_options *opt, ob_runner **out)
 {
@@ -115,7 +136,7 @@ static void run_inst(run_ctx *c, uint32_t k, unsigned thread)
     const ob_target *t = c->p->target;
     const ob_op *op = &t->ops[in->op];
     ob_point(op->name);
-    ob_call call = {c->state, in->args, {0}, NULL, thread};
+    ob_call call = {c->state, in->args, {0}, NULL, thread, c->persistent};
     if (!resolve(c, op, in, call.objs)) {
         atomic_fetch_add_explicit(&c->skipped, 1, memory_order_relaxed);
         return;
@@ -237,6 +258,7 @@ ob_status ob_run(ob_runner *r, const ob_program *p, ob_outcome *out)
     for (unsigned i = 0; i < OB_PROGRAM_THREADS; i++)
         atomic_store(&run_at[i], AT_START);
     atomic_store(&run_program, p);
+    c->persistent = persistent_of(t);
     c->state = t->setup ? t->setup() : NULL;
     int rc = run_threads(r, c, out);
     atomic_store(&run_program, NULL);
@@ -261,6 +283,8 @@ ob_status ob_run(ob_runner *r, const ob_program *p, ob_outcome *out)
     if (t->teardown)
         t->teardown(c->state);
     ob_owners_destroy(&c->handles);
+    if (t->persistent_reset)
+        t->persistent_reset(c->persistent);
     free(c);
     out->status = rc == OB_EXEC_OK ? OB_OK : OB_ENOMEM;
     return out->status;

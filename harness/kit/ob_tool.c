@@ -7,11 +7,15 @@
 **                             programs (*.txt) are assembled first
 **   stress [--seed N] [--iterations N] [--seconds T] [--max-len N]
 **                             random programs on the thread pool, with a progress line
-**   repro FILE...             each input's program, then its finding replayed in a child;
-**                             exit 0 when every input reproduced a finding, 1 when not
-**   signature FILE            the finding's class and signature slug (replayed in a child)
-**   minimize FILE             the smallest program with the same signature, written beside
-**                             FILE as FILE.min (input bytes) and FILE.min.txt (text)
+**   repro [--history H] FILE...  each input's program, then its finding replayed in a child;
+**                             exit 0 when every input reproduced a finding, 1 when not.
+**                             With a history file (persistent state), its runs go first,
+**                             and repro says whether the finding needs them, and which
+**   signature [--history H] FILE  the finding's class and signature slug (in a child)
+**   minimize [--history H] FILE   the smallest program with the same signature, written
+**                             beside FILE as FILE.min (input bytes) and FILE.min.txt (text);
+**                             with a history, then the fewest of its runs still needed
+**   (OB_HISTORY=H: replay, and every child, runs H's programs before the inputs)
 **   calibrate PATH...         the deepest stack each input needs (on large fibers), and the
 **                             fiber size that keeps them all under the stack budget; exit 1
 **                             when the harness's own fibers are too small for them
@@ -27,6 +31,7 @@
 #include "harness/util/ou_util.h"
 #include "ob_kit.h"
 #include "ob_minimize.h"
+#include "ob_tool_history.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -43,7 +48,8 @@ static int usage(void)
     fprintf(stderr,
             "usage: %s print FILE... | assemble TEXT OUT | replay PATH... |\n"
             "       stress [--seed N] [--iterations N] [--seconds T] [--max-len N] |\n"
-            "       repro FILE... | signature FILE | minimize FILE | calibrate PATH...\n",
+            "       repro [--history H] FILE... | signature [--history H] FILE |\n"
+            "       minimize [--history H] FILE | calibrate PATH...\n",
             ob_harness_target.name);
     return EXIT_USAGE;
 }
@@ -244,6 +250,9 @@ static int cmd_replay(int argc, char **argv)
 {
     if (argc == 0)
         return usage();
+    int history = ob_tool_replay_history();
+    if (history)
+        return history == 1 ? EXIT_FINDING : EXIT_USAGE;
     int rc = EXIT_CLEAN;
     unsigned count = 0;
     for (int i = 0; i < argc && rc != EXIT_FINDING; i++)
@@ -450,6 +459,8 @@ static int cmd_signature(int argc, char **argv)
 {
     char exe[4096], klass[64], slug[17];
     size_t n;
+    if (ob_tool_take_history(&argc, &argv))
+        return EXIT_USAGE;
     if (argc != 1 || self_exe(exe, sizeof exe))
         return usage();
     uint8_t *data = load_input(argv[0], &n);
@@ -461,6 +472,29 @@ static int cmd_signature(int argc, char **argv)
         return EXIT_USAGE;
     printf("%s %s\n", *klass ? klass : "none", *slug ? slug : "-");
     return *slug ? EXIT_FINDING : EXIT_CLEAN;
+}
+
+/* What the replay of path found, said plainly; a stale input is never called clean. */
+static int repro_verdict(const char *path, int was_stale, const char *klass, const char *slug,
+                         const char *signature)
+{
+    if (!*slug && was_stale) {
+        printf("did not reproduce: %s is stale (saved for another operation table): what it "
+               "decodes to now runs clean; replay the program text it was saved with\n",
+               path);
+        return EXIT_FINDING;
+    }
+    if (!*slug) {
+        printf("did not reproduce: %s runs clean on this build of %s%s\n", path,
+               ob_harness_target.name, getenv("OB_HISTORY") ? " after its history" : "");
+        return EXIT_FINDING;
+    }
+    if (was_stale)
+        printf("stale: %s was saved for another operation table; what it decodes to now "
+               "found this:\n",
+               path);
+    printf("reproduced: %s\nsignature: %s (%s)\n", klass, signature, slug);
+    return EXIT_CLEAN;
 }
 
 static int repro_one(const char *exe, const char *path)
@@ -477,35 +511,26 @@ static int repro_one(const char *exe, const char *path)
     ob_program_print(&p, stdout);
     fflush(stdout);
     ob_program_clear(&p);
-    int was_saved_stale = stale(path, data, n);
+    int was_stale = stale(path, data, n);
     int rc = ob_replay_child(exe, data, n, stderr, klass, slug, signature);
-    free(data);
     if (rc != 0) {
+        free(data);
         fprintf(stderr, "ouroboros: cannot replay %s in a child process\n", path);
         return EXIT_USAGE;
     }
-    if (!*slug && was_saved_stale) {
-        printf("did not reproduce: %s is stale (saved for another operation table): what it "
-               "decodes to now runs clean; replay the program text it was saved with\n",
-               path);
-        return EXIT_FINDING;
-    }
-    if (!*slug) {
-        printf("did not reproduce: %s runs clean on this build of %s\n", path,
-               ob_harness_target.name);
-        return EXIT_FINDING;
-    }
-    if (was_saved_stale)
-        printf("stale: %s was saved for another operation table; what it decodes to now "
-               "found this:\n",
-               path);
-    printf("reproduced: %s\nsignature: %s (%s)\n", klass, signature, slug);
-    return EXIT_CLEAN;
+    rc = repro_verdict(path, was_stale, klass, slug, signature);
+    fflush(stdout);
+    if (rc == EXIT_CLEAN && ob_tool_explain_history(exe, data, n, slug, path) != 0)
+        rc = EXIT_USAGE;
+    free(data);
+    return rc;
 }
 
 static int cmd_repro(int argc, char **argv)
 {
     char exe[4096];
+    if (ob_tool_take_history(&argc, &argv))
+        return EXIT_USAGE;
     if (argc == 0 || self_exe(exe, sizeof exe))
         return usage();
     int rc = EXIT_CLEAN;
@@ -538,10 +563,30 @@ static int write_minimized(const char *path, const ob_program *p)
     return rc;
 }
 
+/* With a history (--history): the runs the minimized program still needs, shrunk too. */
+static int minimize_history(const char *exe, const ob_program *p, const char *slug,
+                            const char *input)
+{
+    char min[4096];
+    uint8_t *bytes = NULL;
+    size_t n = 0;
+    if (!getenv("OB_HISTORY"))
+        return EXIT_CLEAN;
+    snprintf(min, sizeof min, "%s.min", input);
+    int rc = ob_program_encode(p, &bytes, &n) == OB_OK &&
+                     ob_tool_explain_history(exe, bytes, n, slug, min) == 0
+                 ? EXIT_CLEAN
+                 : EXIT_USAGE;
+    free(bytes);
+    return rc;
+}
+
 static int cmd_minimize(int argc, char **argv)
 {
     char exe[4096], klass[64], slug[17];
     size_t n;
+    if (ob_tool_take_history(&argc, &argv))
+        return EXIT_USAGE;
     if (argc != 1 || self_exe(exe, sizeof exe))
         return usage();
     uint8_t *data = load_input(argv[0], &n);
@@ -566,7 +611,7 @@ static int cmd_minimize(int argc, char **argv)
                     "same signature %s; wrote %s.min and %s.min.txt\n",
                     st.ops_before, st.bytes_before, st.ops_after, st.bytes_after, st.tries, slug,
                     argv[0], argv[0]);
-            rc = EXIT_CLEAN;
+            rc = minimize_history(exe, &p, slug, argv[0]);
         }
         ob_program_clear(&p);
     }

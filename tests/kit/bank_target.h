@@ -71,8 +71,8 @@ inline const ob_op kOps[] = {
 inline const ob_gauge kGauges[] = {{"live_accounts", bank_live_accounts, OB_GAUGE_BALANCED}};
 
 inline const ob_target kTarget = {
-    "bank", kOps,    4, install, setup,   teardown, release, nullptr,
-    check,  kGauges, 1, nullptr, nullptr, 1,        0,
+    "bank",  kOps, 4,       install, setup, teardown, release, nullptr, check,
+    kGauges, 1,    nullptr, nullptr, 1,     0,        nullptr, nullptr,
 };
 
 } // namespace banktest

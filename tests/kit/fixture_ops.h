@@ -34,6 +34,7 @@ inline const ob_target kTarget = {
     nullptr,   nullptr, nullptr,
     nullptr,   0,       nullptr,
     nullptr,   1,       /* alloc_hooks: the tests write failure points */ 0,
+    nullptr,   nullptr,
 };
 
 } // namespace fixture

@@ -377,6 +377,8 @@ const ob_target kNoHooks = {
     nullptr,
     0,
     0,
+    nullptr,
+    nullptr,
 };
 
 TEST(Text, FailurePointsNeedAllocatorHooks)
