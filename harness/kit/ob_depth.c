@@ -29,3 +29,13 @@ int ob_depth_keeps_growing(const size_t depth[OB_DEPTH_SCALES])
             return grew(depth[i - 1], depth[i]);
     return -1;
 }
+
+size_t ob_depth_fiber_for(size_t deepest, unsigned budget)
+{
+    enum { STEP = 16 << 10 };
+    size_t size = (deepest * 100 / budget + STEP - 1) / STEP * STEP;
+    /* The judge's budget is size / 100 * budget, which rounds down: step up past it. */
+    while (size / 100 * budget < deepest)
+        size += STEP;
+    return size;
+}

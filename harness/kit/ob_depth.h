@@ -37,4 +37,8 @@ extern const uint32_t ob_depth_num[OB_DEPTH_SCALES], ob_depth_den[OB_DEPTH_SCALE
    measures cannot tell (then the finding stays as it is). */
 int ob_depth_keeps_growing(const size_t depth[OB_DEPTH_SCALES]);
 
+/* The smallest fiber size, in steps of 16 KiB, whose budget (budget percent of it, as the
+   stack judge computes it) holds a deepest stack use of `deepest` bytes. */
+size_t ob_depth_fiber_for(size_t deepest, unsigned budget);
+
 #endif

@@ -74,26 +74,6 @@ void ob_harness_on_fatal(void (*die)(void))
     H.die = die;
 }
 
-/* A target with persistent state: the runs before this input may be what the finding
-   needs, so they go beside it. */
-static void note_history(const char *slug)
-{
-    char path[4096];
-    unsigned n = ob_history_count();
-    /* A process replaying a history (the tool's OB_HISTORY) has its history already. */
-    if (!T()->persistent_setup || !n || getenv("OB_HISTORY"))
-        return;
-    if (ob_history_write(slug, path, sizeof path) != 0) {
-        fprintf(stderr, "ouroboros: cannot write the history of this finding to %s\n", path);
-        return;
-    }
-    fprintf(stderr,
-            "history: this process ran %u programs before this input on %s's persistent state; "
-            "%s holds them. `%s_tool repro --history %s INPUT` replays them first and says "
-            "whether the finding needs them, and which\n",
-            n, T()->name, path, T()->name, path);
-}
-
 /* Fills the report and the caller's finding; prints the block. `detail` stands in for
    stack frames in the signature of findings that have none (a gauge, a message). */
 static int emit(ob_finding *f, const char *klass, const ob_stack *stack, const char *detail,
@@ -121,7 +101,7 @@ static int emit(ob_finding *f, const char *klass, const ob_stack *stack, const c
     snprintf(f->signature, sizeof f->signature, "%s", rep.signature);
     memcpy(f->slug, rep.slug, sizeof f->slug);
     ob_report_write(stderr, &rep);
-    note_history(rep.slug);
+    ob_history_finding(rep.slug);
     fflush(stderr);
     return 1;
 }
@@ -382,7 +362,7 @@ static int judge_stack(const ob_outcome *o, ob_finding *f)
              worst, o->stack_used[worst], o->stack_size, H.det.stack_budget, budget);
     size_t depth[OB_DEPTH_SCALES];
     if (keeps_growing(message, depth) == 0) {
-        size_t need = (depth[3] * 100 / H.det.stack_budget + 16383) / 16384 * 16;
+        size_t need = ob_depth_fiber_for(depth[3], H.det.stack_budget) / 1024;
         snprintf(message, sizeof message,
                  "logical thread t%u used %zu of its %zu stack bytes, more than the %u%% budget; "
                  "but the recursion stops however the input's repeats scale (x1/8: %zu, x1: %zu, "

@@ -9,6 +9,7 @@
 #include "ob_history.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum { TEXT_MAX = 64 << 10 };
@@ -60,4 +61,23 @@ int ob_history_write(const char *slug, char *path, size_t len)
                 cut[i] ? " (cut: too long to keep whole)" : "", texts[i]);
     }
     return fclose(f) == 0 ? 0 : -1;
+}
+
+void ob_history_finding(const char *slug)
+{
+    const ob_target *t = &ob_harness_target;
+    char path[4096];
+    unsigned n = ob_history_count();
+    /* A process replaying a history (the tool's OB_HISTORY) has its history already. */
+    if (!t->persistent_setup || !n || getenv("OB_HISTORY"))
+        return;
+    if (ob_history_write(slug, path, sizeof path) != 0) {
+        fprintf(stderr, "ouroboros: cannot write the history of this finding to %s\n", path);
+        return;
+    }
+    fprintf(stderr,
+            "history: this process ran %u programs before this input on %s's persistent state; "
+            "%s holds them. `%s_tool repro --history %s INPUT` replays them first and says "
+            "whether the finding needs them, and which\n",
+            n, t->name, path, t->name, path);
 }

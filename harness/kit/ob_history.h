@@ -24,5 +24,8 @@ unsigned ob_history_count(void);
 /* Writes those runs, oldest first, as text programs separated by `---` lines, to
    <prefix>history-<slug>.txt; path gets the file's name. Returns 0, or -1 (errno). */
 int ob_history_write(const char *slug, char *path, size_t len);
+/* After a finding's block: for a target with persistent state and runs before this input,
+   writes them (ob_history_write) and says where on stderr. */
+void ob_history_finding(const char *slug);
 
 #endif

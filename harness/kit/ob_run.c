@@ -112,10 +112,13 @@ static int resolve(run_ctx *c, const ob_op *op, const ob_inst *in, void **objs)
    not make the fresh values (the op is not called). */
 static int call_op(const ob_op *op, const ob_inst *in, ob_call *call, unsigned thread)
 {
-    ob_value fresh[OB_MAX_ARGS];
+    /* On the heap: this frame is under every operation, and counts against its stack. */
+    ob_value *fresh = NULL;
     uint8_t *buf = NULL;
     if (ob_fresh_any(op)) {
-        if (ob_fresh_fill(op, in->args, fresh, &buf) != OB_OK) {
+        fresh = malloc(sizeof *fresh * OB_MAX_ARGS);
+        if (!fresh || ob_fresh_fill(op, in->args, fresh, &buf) != OB_OK) {
+            free(fresh);
             free(buf);
             return -1;
         }
@@ -125,6 +128,7 @@ static int call_op(const ob_op *op, const ob_inst *in, ob_call *call, unsigned t
     int rc = op->fn(call);
     ob_fail_disarm(thread);
     call->args = in->args;
+    free(fresh);
     free(buf);
     return rc;
 }

@@ -14,6 +14,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "ob_sanitizer.h"
+#include "ob_history.h"
 
 #include <execinfo.h>
 #include <stdatomic.h>
@@ -272,6 +273,7 @@ static void on_asan_report(const char *text)
         return;
     build_report("");
     ob_report_write(stderr, &report);
+    ob_history_finding(report.slug);
     fflush(stderr);
 }
 
@@ -290,6 +292,7 @@ void __sanitizer_report_error_summary(const char *summary)
         return;
     build_report(summary);
     ob_report_write(stderr, &report);
+    ob_history_finding(report.slug);
     fflush(stderr);
 }
 

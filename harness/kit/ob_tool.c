@@ -29,6 +29,7 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "harness/util/ou_util.h"
+#include "ob_depth.h"
 #include "ob_kit.h"
 #include "ob_minimize.h"
 #include "ob_tool_history.h"
@@ -266,7 +267,7 @@ static int cmd_replay(int argc, char **argv)
 
 /* ---- calibrate ---- */
 
-enum { CALIBRATE_FIBER = 16 << 20, FIBER_STEP = 16 << 10 };
+enum { CALIBRATE_FIBER = 16 << 20 };
 
 typedef struct calibration {
     size_t deepest;
@@ -319,7 +320,7 @@ static int cmd_calibrate(int argc, char **argv)
     if (rc != EXIT_CLEAN || !c.inputs)
         return rc == EXIT_CLEAN ? EXIT_USAGE : rc;
     size_t allowed = c.use.fiber_stack / 100 * c.use.budget;
-    size_t need = (c.deepest * 100 / c.use.budget + FIBER_STEP - 1) / FIBER_STEP * FIBER_STEP;
+    size_t need = ob_depth_fiber_for(c.deepest, c.use.budget);
     printf("calibrate: %u inputs; the deepest uses %zu bytes of stack (%s)\n", c.inputs, c.deepest,
            c.where);
     if (c.deepest <= allowed) {
