@@ -106,15 +106,21 @@ static entry *entry_new(const ob_value *v)
     return e;
 }
 
-static int op_intern(ob_call *c)
+/* Pushes a copy of v on *list and counts it: 0, or 1 when out of memory. */
+static int push(entry **list, atomic_llong *count, const ob_value *v)
 {
-    entry *e = entry_new(&c->args[0]);
+    entry *e = entry_new(v);
     if (!e)
         return 1;
-    e->next = interned;
-    interned = e;
-    atomic_fetch_add(&ninterned, 1);
+    e->next = *list;
+    *list = e;
+    atomic_fetch_add(count, 1);
     return 0;
+}
+
+static int op_intern(ob_call *c)
+{
+    return push(&interned, &ninterned, &c->args[0]);
 }
 
 static int op_intern_lru(ob_call *c)
@@ -141,13 +147,7 @@ static int op_names_add(ob_call *c)
     for (entry *e = names; e; e = e->next)
         if (e->len == v->len && memcmp(e->bytes, v->bytes, v->len) == 0)
             return 0;
-    entry *e = entry_new(v);
-    if (!e)
-        return 1;
-    e->next = names;
-    names = e;
-    atomic_fetch_add(&nnames, 1);
-    return 0;
+    return push(&names, &nnames, v);
 }
 
 /* ---- recursion once per unit of depth, bounded or not ---- */

@@ -48,6 +48,16 @@ std::vector<uint8_t> random_bytes(std::mt19937 &rng, size_t n)
     return v;
 }
 
+// src does not assemble, and the message starts with msg.
+void expect_rejected(const char *src, const char *msg)
+{
+    Program p;
+    char err[256] = "";
+    EXPECT_EQ(ob_program_assemble(&fixture::kTarget, src, &p.p, err, sizeof err), OB_ESYNTAX)
+        << src;
+    EXPECT_EQ(std::string(err).rfind(msg, 0), 0u) << "got: " << err;
+}
+
 // Every handle argument names a handle filled by an earlier operation.
 void expect_valid(const ob_program &p)
 {
@@ -268,12 +278,8 @@ TEST(Text, RepeatsStopAtTheLimits)
         {"threads 1\nt0 doc.parse \"a\"*x\n", "line 2: a repeat count is a whole number"},
         {"threads 1\nt0 doc.parse \"a\"*99999999\n", "line 2: a repeat count is a whole number"},
     };
-    for (const Case &c : cases) {
-        Program q;
-        EXPECT_EQ(ob_program_assemble(&fixture::kTarget, c.src, &q.p, err, sizeof err), OB_ESYNTAX)
-            << c.src;
-        EXPECT_EQ(std::string(err).rfind(c.msg, 0), 0u) << "got: " << err;
-    }
+    for (const Case &c : cases)
+        expect_rejected(c.src, c.msg);
 }
 
 TEST(Text, RejectsBadProgramsWithTheLine)
@@ -297,13 +303,8 @@ TEST(Text, RejectsBadProgramsWithTheLine)
         {"threads 1\nbogus\n", "line 2: unknown line starting 'bogus'"},
         {"threads 1\nt0 blob.put \"abc\n", "line 2: unterminated byte string"},
     };
-    for (const Case &c : cases) {
-        Program p;
-        char err[256] = "";
-        EXPECT_EQ(ob_program_assemble(&fixture::kTarget, c.src, &p.p, err, sizeof err), OB_ESYNTAX)
-            << c.src;
-        EXPECT_EQ(std::string(err).rfind(c.msg, 0), 0u) << "got: " << err;
-    }
+    for (const Case &c : cases)
+        expect_rejected(c.src, c.msg);
 }
 
 TEST(Text, FreshArgumentsAreWrittenAsSuch)
@@ -327,12 +328,8 @@ TEST(Text, FreshArgumentsAreWrittenAsSuch)
         {"threads 1\nt0 blob.put fresh 1\n", "line 2: this argument is not fresh"},
         {"threads 1\nt0 blob.put \"a\" fresh\n", "line 2: this argument is not fresh"},
     };
-    for (const Case &c : cases) {
-        Program q;
-        EXPECT_EQ(ob_program_assemble(&fixture::kTarget, c.src, &q.p, err, sizeof err), OB_ESYNTAX)
-            << c.src;
-        EXPECT_EQ(std::string(err).rfind(c.msg, 0), 0u) << "got: " << err;
-    }
+    for (const Case &c : cases)
+        expect_rejected(c.src, c.msg);
 }
 
 TEST(Fresh, EveryRunTakesANewValue)

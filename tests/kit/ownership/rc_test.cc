@@ -10,51 +10,44 @@ extern "C" {
 namespace
 {
 
-TEST(Rc, AFailedStealDropsTheHandle)
-{
-    ob_outcome o = ownership::run("threads 1\n"
-                                  "t0 h0 = rc.string 1\n"
-                                  "t0 h1 = rc.string 2\n"
-                                  "t0 rc.append_new h0 h1\n"
-                                  "t0 h2 = rc.list\n"
-                                  "t0 rc.append h2 h1\n");
-    EXPECT_EQ(o.failed, 1u);
-    EXPECT_EQ(o.skipped, 1u);
-    EXPECT_EQ(rc_live(), 0);
-}
+const ownership::Case kCases[] = {
+    {"a failed steal drops the handle",
+     "threads 1\n"
+     "t0 h0 = rc.string 1\n"
+     "t0 h1 = rc.string 2\n"
+     "t0 rc.append_new h0 h1\n"
+     "t0 h2 = rc.list\n"
+     "t0 rc.append h2 h1\n",
+     4, 1, 1},
+    {"a borrowed or stolen reference is never given away",
+     "threads 1\n"
+     "t0 h0 = rc.list\n"
+     "t0 h1 = rc.string 1\n"
+     "t0 rc.append_new h0 h1\n"
+     "t0 h2 = rc.borrow h0 0\n"
+     "t0 rc.decref h2\n"
+     "t0 rc.decref h1\n"
+     "t0 h3 = rc.list\n"
+     "t0 rc.append_new h3 h2\n"
+     "t0 rc.append h3 h2\n",
+     6, 3, 0},
+    {"a new reference outlives its list",
+     "threads 1\n"
+     "t0 h0 = rc.list\n"
+     "t0 h1 = rc.string 1\n"
+     "t0 rc.append h0 h1\n"
+     "t0 h2 = rc.get h0 0\n"
+     "t0 h3 = rc.borrow h0 0\n"
+     "t0 rc.decref h0\n"
+     "t0 rc.decref h3\n"
+     "t0 h4 = rc.list\n"
+     "t0 rc.append h4 h2\n",
+     8, 1, 0},
+};
 
-TEST(Rc, ABorrowedOrStolenReferenceIsNeverGivenAway)
+TEST(Rc, OwnershipMovesAsDeclared)
 {
-    ob_outcome o = ownership::run("threads 1\n"
-                                  "t0 h0 = rc.list\n"
-                                  "t0 h1 = rc.string 1\n"
-                                  "t0 rc.append_new h0 h1\n"
-                                  "t0 h2 = rc.borrow h0 0\n"
-                                  "t0 rc.decref h2\n"
-                                  "t0 rc.decref h1\n"
-                                  "t0 h3 = rc.list\n"
-                                  "t0 rc.append_new h3 h2\n"
-                                  "t0 rc.append h3 h2\n");
-    EXPECT_EQ(o.skipped, 3u);
-    EXPECT_EQ(o.executed, 6u);
-    EXPECT_EQ(rc_live(), 0);
-}
-
-TEST(Rc, ANewReferenceOutlivesItsList)
-{
-    ob_outcome o = ownership::run("threads 1\n"
-                                  "t0 h0 = rc.list\n"
-                                  "t0 h1 = rc.string 1\n"
-                                  "t0 rc.append h0 h1\n"
-                                  "t0 h2 = rc.get h0 0\n"
-                                  "t0 h3 = rc.borrow h0 0\n"
-                                  "t0 rc.decref h0\n"
-                                  "t0 rc.decref h3\n"
-                                  "t0 h4 = rc.list\n"
-                                  "t0 rc.append h4 h2\n");
-    EXPECT_EQ(o.skipped, 1u);
-    EXPECT_EQ(o.executed, 8u);
-    EXPECT_EQ(rc_live(), 0);
+    ownership::check(kCases, rc_live);
 }
 
 } // namespace

@@ -10,64 +10,52 @@ extern "C" {
 namespace
 {
 
-TEST(Tree, HandlesUnderADeletedParentAreNeverPassedAgain)
-{
-    ob_outcome o = ownership::run("threads 1\n"
-                                  "t0 h0 = tree.new 1\n"
-                                  "t0 h1 = tree.new 2\n"
-                                  "t0 tree.add h0 h1\n"
-                                  "t0 h2 = tree.child h0 0\n"
-                                  "t0 tree.delete h0\n"
-                                  "t0 tree.sum h1\n"
-                                  "t0 tree.sum h2\n"
-                                  "t0 tree.add h1 h2\n");
-    EXPECT_EQ(o.executed, 5u);
-    EXPECT_EQ(o.skipped, 3u);
-    EXPECT_EQ(tree_live(), 0);
-}
+const ownership::Case kCases[] = {
+    {"handles under a deleted parent are never passed again",
+     "threads 1\n"
+     "t0 h0 = tree.new 1\n"
+     "t0 h1 = tree.new 2\n"
+     "t0 tree.add h0 h1\n"
+     "t0 h2 = tree.child h0 0\n"
+     "t0 tree.delete h0\n"
+     "t0 tree.sum h1\n"
+     "t0 tree.sum h2\n"
+     "t0 tree.add h1 h2\n",
+     5, 3, 0},
+    {"a moved child is released with its parent only",
+     "threads 1\n"
+     "t0 h0 = tree.new 1\n"
+     "t0 h1 = tree.new 2\n"
+     "t0 h2 = tree.new 3\n"
+     "t0 tree.add h0 h1\n"
+     "t0 tree.add h1 h2\n"
+     "t0 tree.add h0 h2\n",
+     6, 0, 0},
+    {"a detached child is a root again and released once",
+     "threads 1\n"
+     "t0 h0 = tree.new 1\n"
+     "t0 h1 = tree.new 2\n"
+     "t0 tree.add h0 h1\n"
+     "t0 h2 = tree.detach h0 0\n"
+     "t0 tree.delete h0\n"
+     "t0 tree.sum h1\n"
+     "t0 tree.sum h2\n",
+     7, 0, 0},
+    {"failed adds move nothing",
+     "threads 1\n"
+     "t0 h0 = tree.new 1\n"
+     "t0 tree.add h0 h0\n"
+     "t0 h1 = tree.new 2\n"
+     "t0 tree.add h0 h1\n"
+     "t0 tree.add h1 h0\n"
+     "t0 tree.delete h1\n"
+     "t0 tree.sum h0\n",
+     7, 0, 2},
+};
 
-TEST(Tree, AMovedChildIsReleasedWithItsParentOnly)
+TEST(Tree, OwnershipMovesAsDeclared)
 {
-    ob_outcome o = ownership::run("threads 1\n"
-                                  "t0 h0 = tree.new 1\n"
-                                  "t0 h1 = tree.new 2\n"
-                                  "t0 h2 = tree.new 3\n"
-                                  "t0 tree.add h0 h1\n"
-                                  "t0 tree.add h1 h2\n"
-                                  "t0 tree.add h0 h2\n");
-    EXPECT_EQ(o.executed, 6u);
-    EXPECT_EQ(o.failed, 0u);
-    EXPECT_EQ(tree_live(), 0);
-}
-
-TEST(Tree, ADetachedChildIsARootAgainAndReleasedOnce)
-{
-    ob_outcome o = ownership::run("threads 1\n"
-                                  "t0 h0 = tree.new 1\n"
-                                  "t0 h1 = tree.new 2\n"
-                                  "t0 tree.add h0 h1\n"
-                                  "t0 h2 = tree.detach h0 0\n"
-                                  "t0 tree.delete h0\n"
-                                  "t0 tree.sum h1\n"
-                                  "t0 tree.sum h2\n");
-    EXPECT_EQ(o.executed, 7u);
-    EXPECT_EQ(o.skipped, 0u);
-    EXPECT_EQ(tree_live(), 0);
-}
-
-TEST(Tree, FailedAddsMoveNothing)
-{
-    ob_outcome o = ownership::run("threads 1\n"
-                                  "t0 h0 = tree.new 1\n"
-                                  "t0 tree.add h0 h0\n"
-                                  "t0 h1 = tree.new 2\n"
-                                  "t0 tree.add h0 h1\n"
-                                  "t0 tree.add h1 h0\n"
-                                  "t0 tree.delete h1\n"
-                                  "t0 tree.sum h0\n");
-    EXPECT_EQ(o.failed, 2u);
-    EXPECT_EQ(o.skipped, 0u);
-    EXPECT_EQ(tree_live(), 0);
+    ownership::check(kCases, tree_live);
 }
 
 } // namespace
