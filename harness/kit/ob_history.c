@@ -76,7 +76,7 @@ void ob_history_finding(const char *slug)
         return;
     }
     fprintf(stderr,
-            "history: this process ran %u programs before this input on %s's persistent state; "
+            "history: this process made %u runs before this input on %s's persistent state; "
             "%s holds them. `%s_tool repro --history %s INPUT` replays them first and says "
             "whether the finding needs them, and which\n",
             n, t->name, path, t->name, path);

@@ -34,7 +34,8 @@
 **
 ** What the kit cannot reach here: libyaml allocates through yaml_malloc/yaml_realloc,
 ** which call malloc and realloc directly, with no way to install other functions, so
-** `!fail=N` has no effect on it and its out-of-memory paths stay unreached. It exposes
+** the target leaves alloc_hooks unset (programs carry no !fail points) and its out-of-memory
+** paths stay unreached. It exposes
 ** no counters either, so there are no gauges: its leaks are LeakSanitizer's to find.
 */
 /* fmemopen and open_memstream, the file input and output. */
@@ -909,7 +910,7 @@ static int op_emit_scalar(ob_call *c)
 }
 
 /* emit.scalar_anchored E VALUE ANCHOR STYLE: a scalar with an anchor and an implicit
-   tag (an operation has at most 4 arguments). */
+   tag (written when an operation had at most 4 arguments; 8 are allowed now). */
 static int op_emit_scalar_anchored(ob_call *c)
 {
     return emit_scalar(c, anchor_arg(c, 2), 0, c->args[3].i);

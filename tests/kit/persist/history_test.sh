@@ -15,7 +15,7 @@ OB_HISTORY_PREFIX="$dir/" "$tool" replay 0.txt alice.txt bob.txt carol.txt >repl
     fail "no finding: $(cat replay.log)"
 grep -q 'carol.txt: invariant' replay.log || fail "not found on carol: $(tail -5 replay.log)"
 history=$(ls "$dir"/history-*.txt) || fail "no history file: $(cat replay.log)"
-grep -q "history: this process ran .* programs before this input" replay.log || fail "no note"
+grep -q "history: this process made .* runs before this input" replay.log || fail "no note"
 "$tool" repro carol.txt >alone.log 2>&1 && fail "reproduced alone: $(cat alone.log)"
 grep -q '^did not reproduce' alone.log || fail "alone: $(cat alone.log)"
 "$tool" repro --history "$history" carol.txt >with.log 2>&1 || fail "with history: $(cat with.log)"
