@@ -119,7 +119,7 @@ static int load_programs(const char *dir)
 static void plain_inst(plain_run *r, const ob_inst *in, unsigned thread)
 {
     const ob_op *op = &ob_harness_target.ops[in->op];
-    ob_call call = {r->state, in->args, {0}, NULL, thread};
+    ob_call call = {r->state, in->args, {0}, NULL, thread, NULL};
     for (uint32_t i = 0; i < op->nargs; i++) {
         if (op->args[i].kind != OB_ARG_HANDLE)
             continue;
