@@ -20,9 +20,11 @@
 **                             fiber size that keeps them all under the stack budget; exit 1
 **                             when the harness's own fibers are too small for them
 **
-** Files the tool writes as input bytes (assemble, minimize) end with the fingerprint of the
-** operation table (ob_program_save); one read under a changed table is reported stale with
-** what it decodes to now: replay refuses it, repro says so, minimize refuses it.
+** The input bytes minimize writes (FILE.min) end with the fingerprint of the operation
+** table (ob_program_save). assemble's do not: they become the seeds libFuzzer mutates, and
+** a mutated trailer would read as stale. A saved input read under a changed table is
+** reported stale with what it decodes to now: replay refuses it, repro says so, minimize
+** refuses it.
 **
 ** Exit codes: 0 nothing found, 1 a finding, 2 bad usage, unreadable or stale input.
 */
@@ -99,8 +101,10 @@ static uint8_t *load_input(const char *path, size_t *size)
                 st == OB_ESYNTAX ? err : "out of memory");
         return NULL;
     }
+    /* Plain bytes, no fingerprint: assembled seeds are what libFuzzer mutates, and a mutated
+       trailer would read as stale. */
     uint8_t *bytes = NULL;
-    st = ob_program_save(&p, &bytes, size);
+    st = ob_program_encode(&p, &bytes, size);
     ob_program_clear(&p);
     return st ? NULL : bytes;
 }
