@@ -6,6 +6,11 @@
 set -eu
 tree=$1 rc=$2 bug=$3
 fail() { echo "FAIL: $*" >&2; exit 1; }
+# The seeded bug is a use after free: AddressSanitizer's to see.
+if grep -q __tsan_init "$bug"; then
+    echo "SKIP: the seeded bug needs the AddressSanitizer build"
+    exit 0
+fi
 dir=${TEST_TMPDIR:-$(mktemp -d)}
 for bin in "$tree" "$rc"; do
     name=$(basename "$bin")
